@@ -1,0 +1,29 @@
+from django.http import HttpResponse
+from django.views.generic import TemplateView
+
+from news.models import Article
+from partners.models import Event, Organization
+
+HOME_NEWS = 6
+HOME_EVENTS = 4
+HOME_PARTNERS = 12
+
+
+def healthz(request):
+    """For load balancers: proves the process answers, touches no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_articles"] = Article.objects.published().select_related("category")[
+            :HOME_NEWS
+        ]
+        context["upcoming_events"] = Event.objects.upcoming()[:HOME_EVENTS]
+        context["partners"] = Organization.objects.filter(
+            kind__in=[Organization.Kind.ASSOCIATION, Organization.Kind.UNIVERSITY]
+        ).order_by("kind", "slug")[:HOME_PARTNERS]
+        return context

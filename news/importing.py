@@ -1,0 +1,338 @@
+"""Importing archives of plain-text articles: files -> parsed articles -> rows.
+
+``import_articles(paths)`` is what the management command, a test or any future caller
+runs. Each file is all-or-nothing; a file that fails is reported with one line and the
+others go on (or, with ``strict``, nothing at all is written). Articles are written in
+batches, with one look-up of existing rows per batch, so a re-import of an unchanged
+archive only reads.
+"""
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils.html import escape
+from django.utils.text import Truncator, slugify
+from modeltranslation.utils import build_localized_fieldname
+from unidecode import unidecode
+
+from intloffice.translated import localized_fields
+
+from .mentions import MentionMatcher, replace_links
+from .models import Article
+from .parsing import (
+    MAX_FILE_BYTES,
+    ParsedArticle,
+    ParseError,
+    decode,
+    normalise_title,
+    parse_article,
+)
+
+BATCH_SIZE = 500
+SLUG_LENGTH = 80
+SUMMARY_LENGTH = 300
+TRANSLATED = ("title", "summary", "body", "byline")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    dry_run: bool = False
+    rolled_back: bool = False
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    article: ParsedArticle
+    key: str
+    digest: str
+
+
+class ImportAborted(Exception):
+    """Raised inside the strict transaction to roll it back."""
+
+
+def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
+    """Files given, and ``*.txt`` below folders given, never leaving those folders.
+
+    Yields ``(path, None)`` for a file to read and ``(path, reason)`` for one refused.
+    """
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            root = path.resolve()
+            for folder, dirs, files in os.walk(path):  # does not descend into linked folders
+                dirs.sort()
+                for name in sorted(files):
+                    if not name.lower().endswith(".txt"):
+                        continue
+                    candidate = Path(folder) / name
+                    if candidate.resolve().is_relative_to(root):
+                        yield candidate, None
+                    else:
+                        yield candidate, f"links outside {path}; not followed"
+        elif path.is_file():
+            yield path, None
+        elif path.exists():
+            yield path, "not a regular file or folder"
+        else:
+            yield path, "no such file or folder"
+
+
+def read_source(path: Path, language: str | None) -> SourceFile:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"file too large ({size} bytes, at most {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ParseError(f"cannot read: {error.strerror or error}") from None
+    article = parse_article(decode(data), language=language)
+    return SourceFile(path=path, article=article, key=identity(article), digest=digest(article))
+
+
+def identity(article: ParsedArticle) -> str:
+    """Same normalised title and date: the same article, whatever file it came from."""
+    text = f"{normalise_title(article.title)}\x1f{article.published.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def digest(article: ParsedArticle) -> str:
+    parts = [article.language, article.title, *article.paragraphs, article.byline]
+    parts.append(article.published.isoformat())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def base_slug(title: str) -> str:
+    slug = slugify(unidecode(title))[:SLUG_LENGTH].strip("-")
+    return slug.rsplit("-", 1)[0] if len(slug) == SLUG_LENGTH and "-" in slug else slug
+
+
+def with_suffix(base: str, suffix: str) -> str:
+    return f"{base[: SLUG_LENGTH - len(suffix) - 1].rstrip('-')}-{suffix}"
+
+
+def slug_candidates(source: SourceFile) -> Iterator[str]:
+    """The title's slug; if taken, the title with the date; then numbered. Always ASCII."""
+    base = base_slug(source.article.title) or f"article-{source.key[:12]}"
+    yield base
+    dated = with_suffix(base, source.article.published.isoformat())
+    yield dated
+    for number in range(2, 1000):
+        yield with_suffix(dated, str(number))
+    yield with_suffix(base, source.key[:16])
+
+
+def summary_of(article: ParsedArticle) -> str:
+    return Truncator(article.paragraphs[0]).chars(SUMMARY_LENGTH, truncate="…")
+
+
+def body_html(article: ParsedArticle) -> str:
+    """Text is text: every character is escaped, each paragraph is a <p>."""
+    return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
+
+
+def translated_values(article: ParsedArticle) -> dict[str, str]:
+    values = {
+        "title": article.title,
+        "summary": summary_of(article),
+        "body": body_html(article),
+        "byline": article.byline,
+    }
+    return {
+        build_localized_fieldname(name, article.language): value for name, value in values.items()
+    }
+
+
+def publish_time(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class Importer:
+    def __init__(self, status: str, matcher: MentionMatcher | None, *, dry_run: bool, strict: bool):
+        self.status = status
+        self.matcher = matcher
+        self.dry_run = dry_run
+        self.strict = strict
+        self.seen: dict[str, str] = {}  # import key -> digest, for files repeated in one run
+
+    def write_batch(self, batch: list[SourceFile], report: ImportReport) -> None:
+        """Write a batch in one transaction; if it fails, write file by file to find out which."""
+        if self.strict:
+            try:
+                self.add(report, self.write(batch))
+            except DatabaseError as error:
+                report.failures.append((str(batch[0].path), f"database refused the batch: {error}"))
+                raise ImportAborted from error
+            return
+        try:
+            with transaction.atomic():
+                counts = self.write(batch)
+        except DatabaseError:
+            for source in batch:
+                try:
+                    with transaction.atomic():
+                        counts = self.write([source])
+                except DatabaseError as error:
+                    report.failures.append((str(source.path), f"database refused it: {error}"))
+                    continue
+                self.add(report, counts)
+            return
+        self.add(report, counts)
+
+    @staticmethod
+    def add(report: ImportReport, counts: tuple[int, int, int]) -> None:
+        report.created += counts[0]
+        report.updated += counts[1]
+        report.unchanged += counts[2]
+
+    def write(self, batch: list[SourceFile]) -> tuple[int, int, int]:
+        existing = {
+            article.import_key: article
+            for article in Article.objects.filter(import_key__in={s.key for s in batch}).only(
+                "pk", "import_key", "source_digest", "slug"
+            )
+        }
+        created: dict[str, tuple[Article, SourceFile]] = {}
+        updated: dict[str, tuple[Article, SourceFile]] = {}
+        unchanged = 0
+        for source in batch:
+            previous = created.get(source.key) or updated.get(source.key)
+            article = previous[0] if previous else existing.get(source.key)
+            known_digest = self.seen.get(source.key) or (article.source_digest if article else None)
+            if known_digest == source.digest:
+                unchanged += 1
+                continue
+            self.seen[source.key] = source.digest
+            if article is None:
+                created[source.key] = (self.new_article(source), source)
+            elif source.key in created:
+                created[source.key] = (self.fill(created[source.key][0], source), source)
+            else:
+                updated[source.key] = (self.fill(article, source), source)
+        if self.dry_run:
+            return len(created), len(updated), unchanged
+
+        new_articles = [article for article, _source in created.values()]
+        self.assign_slugs(new_articles, [source for _article, source in created.values()])
+        Article.objects.bulk_create(new_articles, batch_size=BATCH_SIZE)
+        changed = [article for article, _source in updated.values()]
+        if changed:
+            fields = [
+                *localized_fields(*TRANSLATED),
+                "publish_at",
+                "source_file",
+                "source_digest",
+                "original_language",
+                "updated_at",
+            ]
+            Article.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+        if self.matcher is not None:
+            replace_links(
+                {
+                    article.pk: self.matcher.find(plain_text(source.article))
+                    for article, source in (*created.values(), *updated.values())
+                }
+            )
+        return len(created), len(updated), unchanged
+
+    def new_article(self, source: SourceFile) -> Article:
+        article = Article(import_key=source.key, status=self.status)
+        return self.fill(article, source)
+
+    @staticmethod
+    def fill(article: Article, source: SourceFile) -> Article:
+        for column, value in translated_values(source.article).items():
+            setattr(article, column, value)
+        article.original_language = source.article.language
+        article.publish_at = publish_time(source.article.published)
+        article.source_file = source.path.name[:255]
+        article.source_digest = source.digest
+        article.updated_at = dt.datetime.now(tz=dt.UTC)
+        return article
+
+    @staticmethod
+    def assign_slugs(articles: list[Article], sources: list[SourceFile]) -> None:
+        candidates = {source.key: list(slug_candidates(source)) for source in sources}
+        wanted = {slug for options in candidates.values() for slug in options[:3]}
+        taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for article, source in zip(articles, sources, strict=True):
+            options = candidates[source.key]
+            if all(option in taken for option in options[:3]):
+                # Rare: look up the numbered ones too.
+                taken |= set(
+                    Article.objects.filter(slug__in=options).values_list("slug", flat=True)
+                )
+            article.slug = next(option for option in options if option not in taken)
+            taken.add(article.slug)
+
+
+def plain_text(article: ParsedArticle) -> str:
+    return "\n".join([article.title, *article.paragraphs, article.byline])
+
+
+def import_articles(
+    paths: Iterable[str | Path],
+    *,
+    language: str | None = None,
+    status: str = Article.Status.PUBLISHED,
+    dry_run: bool = False,
+    strict: bool = False,
+    link: bool = True,
+    on_file: Callable[[Path, str | None], None] | None = None,
+) -> ImportReport:
+    """Import articles from files and folders; ``on_file(path, error)`` follows progress.
+
+    Without ``strict`` every batch commits on its own, so an interrupted run keeps what it
+    finished; with ``strict`` the whole run is one transaction, rolled back on any failure.
+    """
+    started = time.monotonic()
+    report = ImportReport(dry_run=dry_run)
+    matcher = MentionMatcher.from_database() if link else None
+    importer = Importer(status, matcher, dry_run=dry_run, strict=strict)
+    try:
+        with transaction.atomic() if strict else nullcontext():
+            batch: list[SourceFile] = []
+            for path, error in find_files(paths):
+                if error is None:
+                    try:
+                        batch.append(read_source(path, language))
+                    except ParseError as refused:
+                        error = str(refused)
+                if error:
+                    report.failures.append((str(path), error))
+                if on_file:
+                    on_file(path, error)
+                if len(batch) >= BATCH_SIZE:
+                    importer.write_batch(batch, report)
+                    batch = []
+            if batch:
+                importer.write_batch(batch, report)
+            if strict and report.failures:
+                raise ImportAborted
+    except ImportAborted:
+        report.rolled_back = True
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,129 @@
+"""Finding the organisations, people and events that an article names.
+
+Names and aliases, in every language, are cut into tokens the same way as the text, so a
+match is always whole words ("ATURC" never matches inside "ATURCX") and ignores case and
+punctuation ("ATURC-2022 Summit" == "ATURC 2022 summit"). Chinese has no spaces: each CJK
+character is a token, so a Chinese name matches wherever its characters stand together.
+
+The matcher holds every name once (a prefix set acting as a trie); scanning a text costs
+about one set look-up per word whatever the number of names.
+"""
+
+import html
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
+
+from intloffice.models import split_aliases
+from intloffice.translated import localized_fields
+from partners.models import Event, Organization, Person
+
+from .models import Article
+
+TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+KINDS = ("organizations", "people", "events")
+TAG = re.compile(r"<[^>]*>")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+@dataclass
+class Mentions:
+    organizations: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    events: set[int] = field(default_factory=set)
+
+
+class MentionMatcher:
+    def __init__(self, names: dict[str, dict[int, list[str]]]):
+        """``names``: for each kind in KINDS, object id -> the names it is mentioned by."""
+        self.targets: dict[tuple[str, ...], set[tuple[str, int]]] = defaultdict(set)
+        self.prefixes: set[tuple[str, ...]] = set()
+        self.longest = 0
+        for kind, by_id in names.items():
+            for pk, object_names in by_id.items():
+                for name in object_names:
+                    key = tokens(name)
+                    if not key:
+                        continue
+                    self.targets[key].add((kind, pk))
+                    self.longest = max(self.longest, len(key))
+                    self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
+
+    @classmethod
+    def from_database(cls) -> "MentionMatcher":
+        languages = [code for code, _name in settings.LANGUAGES]
+        name_columns = [build_localized_fieldname("name", code) for code in languages]
+        names: dict[str, dict[int, list[str]]] = {}
+        sources = [
+            ("organizations", Organization, ["short_name"]),
+            ("people", Person, []),
+            ("events", Event, []),
+        ]
+        for kind, model, extra in sources:
+            rows = model.objects.values_list("pk", "aliases", *extra, *name_columns)
+            names[kind] = {
+                pk: [*split_aliases(aliases), *(value for value in values if value)]
+                for pk, aliases, *values in rows
+            }
+        return cls(names)
+
+    def find(self, text: str) -> Mentions:
+        words = tokens(text)
+        found = Mentions()
+        for start in range(len(words)):
+            key: tuple[str, ...] = ()
+            for word in words[start : start + self.longest]:
+                key += (word,)
+                if key not in self.prefixes:
+                    break
+                for kind, pk in self.targets.get(key, ()):
+                    getattr(found, kind).add(pk)
+        return found
+
+
+def article_text(values: dict[str, str]) -> str:
+    """The searchable text of an article from its column values (HTML tags dropped)."""
+    return html.unescape(TAG.sub(" ", " \n".join(value for value in values.values() if value)))
+
+
+def replace_links(links: dict[int, Mentions]) -> None:
+    """Make each article's organisations, people and events exactly those found for it."""
+    article_ids = list(links)
+    for kind in KINDS:
+        through = getattr(Article, kind).through
+        target = getattr(Article, kind).field.m2m_reverse_field_name()
+        through.objects.filter(article_id__in=article_ids).delete()
+        through.objects.bulk_create(
+            [
+                through(article_id=article_id, **{f"{target}_id": pk})
+                for article_id, found in links.items()
+                for pk in sorted(getattr(found, kind))
+            ],
+            batch_size=1000,
+        )
+
+
+def link_all_articles(batch_size: int = 500) -> int:
+    """Re-link every article, e.g. after staff add a partner or an alias. Returns the count."""
+    matcher = MentionMatcher.from_database()
+    columns = localized_fields("title", "summary", "body", "byline")
+    count = 0
+    batch: dict[int, Mentions] = {}
+    for row in Article.objects.order_by("pk").values("pk", *columns).iterator(batch_size):
+        pk = row.pop("pk")
+        batch[pk] = matcher.find(article_text(row))
+        if len(batch) >= batch_size:
+            replace_links(batch)
+            count += len(batch)
+            batch = {}
+    if batch:
+        replace_links(batch)
+        count += len(batch)
+    return count

@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intloffice.models import TimeStamped
+from partners.models import Event, Organization, Person
+
+
+class Category(TimeStamped):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(TimeStamped):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The one definition of "public": published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+
+class Article(TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("in review")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("The article's address. Keep it once published: links depend on it."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("The lead, plain text."))
+    body = models.TextField(_("body"), blank=True)
+    byline = models.CharField(_("byline"), max_length=255, blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publication date"),
+        default=timezone.now,
+        help_text=_("The article is public from this moment once it is published."),
+    )
+    image = models.ImageField(_("featured image"), upload_to="articles/%Y/", blank=True)
+    image_alt = models.CharField(_("image description (alt text)"), max_length=255, blank=True)
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organisations"), blank=True, related_name="articles"
+    )
+    people = models.ManyToManyField(
+        Person, verbose_name=_("people"), blank=True, related_name="articles"
+    )
+    events = models.ManyToManyField(
+        Event, verbose_name=_("events"), blank=True, related_name="articles"
+    )
+    source_file = models.CharField(_("source file"), max_length=255, blank=True)
+    source_digest = models.CharField(
+        _("source digest"), max_length=64, blank=True, help_text=_("SHA-256 of the parsed text.")
+    )
+    source_url = models.URLField(_("source URL"), blank=True)
+    # Identity of an imported article: a digest of its normalised title and date, so a
+    # re-import from a renamed or re-encoded file updates the same row.
+    import_key = models.CharField(
+        _("import key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-id"]
+        get_latest_by = "publish_at"
+        permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
+        indexes = [
+            # The public list: WHERE status = 'published' AND publish_at <= now ORDER BY
+            # publish_at DESC.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:article_detail", kwargs={"slug": self.slug})
+
+    def is_public(self, now=None) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())

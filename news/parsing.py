@@ -1,0 +1,138 @@
+"""Reading the plain-text archive format (DESIGN.md, "The seed file format"): text -> data.
+
+Pure functions, no database: ``decode`` turns bytes into text, ``parse_article`` turns text
+into a ``ParsedArticle`` or raises ``ParseError`` with a reason a person can act on.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+BYLINE_PREFIXES = ("prepared by", "подготовлено")
+NAVIGATION_PREFIX = ">>"
+DATE_LINE = re.compile(r"^\s*Дата\s+публикации\s*:\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
+DATE_VALUE = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[A-Za-z]")
+# Control characters other than tab, newline and carriage return mean "not a text file".
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SPACES = re.compile(r"\s+")
+
+
+class ParseError(ValueError):
+    """The file is not an article; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    paragraphs: tuple[str, ...]
+    byline: str
+    published: dt.date
+    language: str
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1251; refuses binary data."""
+    if not data.strip():
+        raise ParseError("empty file")
+    if b"\x00" in data:
+        raise ParseError("binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError as error:
+            raise ParseError(
+                f"cannot decode: neither UTF-8 nor Windows-1251 (byte {error.start})"
+            ) from None
+    if len(CONTROL.findall(text)) > max(2, len(text) // 1000):
+        raise ParseError("binary file, not text")
+    return text
+
+
+def detect_language(text: str) -> str:
+    """Cyrillic -> ru, CJK -> zh-hans, else en (by which script dominates the letters)."""
+    cjk, cyrillic, latin = (len(p.findall(text)) for p in (CJK, CYRILLIC, LATIN))
+    if cjk and cjk * 2 >= cyrillic + latin:
+        return "zh-hans"
+    if cyrillic > latin:
+        return "ru"
+    return "en"
+
+
+def clean_line(line: str) -> str:
+    return SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
+
+
+def parse_date(value: str) -> dt.date:
+    match = DATE_VALUE.match(value)
+    if not match:
+        raise ParseError(f"date line has no date in the form YYYY.MM.DD: {value[:40]!r}")
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ParseError(f"impossible date {value}") from None
+
+
+def parse_article(text: str, language: str | None = None) -> ParsedArticle:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ParseError("empty file (only whitespace)")
+
+    paragraphs: list[str] = []
+    current: list[str] = []
+    published = None
+    for raw in text.split("\n"):
+        if match := DATE_LINE.match(raw):
+            published = parse_date(match["date"])
+            break  # navigation and anything else after the date line is dropped
+        line = clean_line(raw)
+        if line.startswith(NAVIGATION_PREFIX):
+            continue
+        if line:
+            current.append(line)
+            # The title is the first non-blank line on its own, even without a blank after.
+            if not paragraphs and len(current) == 1:
+                paragraphs.append(line)
+                current = []
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+
+    if not paragraphs:
+        raise ParseError("no title: the file has no text before the date line")
+    if published is None:
+        raise ParseError("no date line 'Дата публикации: YYYY.MM.DD'")
+    title, body = paragraphs[0], paragraphs[1:]
+    byline = ""
+    if body and body[-1].casefold().startswith(BYLINE_PREFIXES):
+        byline = body.pop()
+    if not body:
+        raise ParseError("no body: the article has a title but no paragraphs")
+    if len(title) > 300:
+        raise ParseError("title longer than 300 characters: is the first line a paragraph?")
+    language = language or detect_language(" ".join([title, *body]))
+    return ParsedArticle(
+        title=title, paragraphs=tuple(body), byline=byline, published=published, language=language
+    )
+
+
+def render_article(article: ParsedArticle) -> str:
+    """The seed format again: ``parse_article(render_article(a)) == a``."""
+    blocks = ["", article.title, *article.paragraphs]
+    if article.byline:
+        blocks.append(article.byline)
+    blocks.append(f"Дата публикации: {article.published:%Y.%m.%d}")
+    blocks.append(">>Перейти к новости")
+    return "\n\n".join(blocks) + "\n"
+
+
+def normalise_title(title: str) -> str:
+    return SPACES.sub(" ", unicodedata.normalize("NFKC", title)).strip().casefold()

@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from intloffice.translated import localized_fields
+
+from .models import Event, Membership, Organization, Participation, Person
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "member"
+    extra = 0
+    autocomplete_fields = ["association"]
+    verbose_name = _("membership in an association")
+    verbose_name_plural = _("memberships in associations")
+
+
+class MemberInline(admin.TabularInline):
+    model = Membership
+    fk_name = "association"
+    extra = 0
+    autocomplete_fields = ["member"]
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
+    list_filter = ["kind", "country"]
+    search_fields = ["short_name", "slug", "aliases", *localized_fields("name", "city")]
+    prepopulated_fields = {"slug": ("short_name",)}
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline, MemberInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "short_name", "slug", "aliases", "parent"]}),
+        (_("Where"), {"fields": ["country", "city", "website"]}),
+        (_("About"), {"fields": ["description", "member_count", "logo"]}),
+    ]
+
+
+class ParticipationInline(TranslationTabularInline):
+    model = Participation
+    extra = 0
+
+
+class EventParticipationInline(ParticipationInline):
+    autocomplete_fields = ["person"]
+
+
+class PersonParticipationInline(ParticipationInline):
+    autocomplete_fields = ["event"]
+
+
+@admin.register(Person)
+class PersonAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "position", "organization", "updated_at"]
+    list_filter = ["organization__kind"]
+    list_select_related = ["organization"]
+    search_fields = ["slug", "aliases", *localized_fields("name", "position")]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["organization"]
+    inlines = [PersonParticipationInline]
+    fieldsets = [
+        (None, {"fields": ["honorific", "name", "slug", "aliases"]}),
+        (_("Role"), {"fields": ["position", "organization", "public_contact"]}),
+        (_("About"), {"fields": ["bio", "photo", "photo_alt"]}),
+    ]
+
+
+@admin.register(Event)
+class EventAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "kind", "start", "end", "format", "city"]
+    list_filter = ["kind", "format", "country"]
+    date_hierarchy = "start"
+    search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["organizers", "parent"]
+    inlines = [EventParticipationInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "slug", "aliases", "parent", "organizers"]}),
+        (_("When"), {"fields": ["start", "end", "timezone"]}),
+        (_("Where"), {"fields": ["format", "venue", "city", "country"]}),
+        (_("About"), {"fields": ["theme", "description"]}),
+    ]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "association", "since", "role"]
+    list_filter = ["association"]
+    list_select_related = ["member", "association"]
+    search_fields = localized_fields("member__name", "association__name")
+    autocomplete_fields = ["member", "association"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(TabbedTranslationAdmin):
+    list_display = ["person", "event", "role"]
+    list_filter = ["event__kind"]
+    list_select_related = ["person", "event"]
+    search_fields = localized_fields("person__name", "event__name", "role")
+    autocomplete_fields = ["person", "event"]

@@ -1,0 +1,244 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from intloffice.models import TimeStamped, split_aliases
+
+ALIASES_HELP = _(
+    "Other names this is mentioned by, in any language, one per line "
+    "(for example ATURC, АТУРК, ASRTU). Articles that contain one of them are linked to it."
+)
+
+
+class Organization(TimeStamped):
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("association")
+        UNIVERSITY = "university", _("university")
+        OFFICE = "office", _("office")
+        FOUNDATION = "foundation", _("foundation")
+        GOVERNMENT = "government", _("government body")
+        COMPANY = "company", _("company")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
+    country = CountryField(_("country"), blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    member_count = models.PositiveIntegerField(
+        _("member count"),
+        null=True,
+        blank=True,
+        help_text=_("As the organisation declares it (ATURC: 68), not counted from this site."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("belongs to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("For example, a representative office belongs to its university."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:organization_detail", kwargs={"slug": self.slug})
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+
+class Membership(TimeStamped):
+    member = models.ForeignKey(
+        Organization,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    association = models.ForeignKey(
+        Organization,
+        verbose_name=_("association"),
+        on_delete=models.CASCADE,
+        related_name="member_links",
+        limit_choices_to={"kind": Organization.Kind.ASSOCIATION},
+    )
+    since = models.DateField(_("member since"), null=True, blank=True)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "association"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=~Q(member=models.F("association")), name="membership_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.association}"
+
+
+class Person(TimeStamped):
+    honorific = models.CharField(_("honorific"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo_alt = models.CharField(_("photo description (alt text)"), max_length=255, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    public_contact = models.CharField(
+        _("public contact"),
+        max_length=255,
+        blank=True,
+        help_text=_("An e-mail address or telephone number the person agreed to publish."),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:person_detail", kwargs={"slug": self.slug})
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+
+class EventQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        """Events not yet over, soonest first."""
+        now = now or timezone.now()
+        return self.filter(Q(end__gte=now) | Q(end__isnull=True, start__gte=now)).order_by("start")
+
+    def past(self, now=None):
+        """Events that are over, latest first."""
+        now = now or timezone.now()
+        return self.filter(Q(end__lt=now) | Q(end__isnull=True, start__lt=now)).order_by("-start")
+
+
+class Event(TimeStamped):
+    class Kind(models.TextChoices):
+        SUMMIT = "summit", _("summit")
+        FORUM = "forum", _("forum")
+        WORKING_MEETING = "working-meeting", _("working meeting")
+        CONFERENCE = "conference", _("conference")
+        VISIT = "visit", _("visit")
+        SCHOOL = "school", _("school")
+        OTHER = "other", _("other")
+
+    class Format(models.TextChoices):
+        OFFLINE = "offline", _("in person")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("online and in person")
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    organizers = models.ManyToManyField(
+        Organization, verbose_name=_("organisers"), blank=True, related_name="organized_events"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("held within"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        help_text=_("For example, a forum held within a summit."),
+    )
+    start = models.DateTimeField(_("starts"), db_index=True)
+    end = models.DateTimeField(_("ends"), null=True, blank=True, db_index=True)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Moscow",
+        help_text=_("Where the event takes place, for example Asia/Shanghai."),
+    )
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.OFFLINE
+    )
+    theme = models.CharField(_("theme"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    participants = models.ManyToManyField(
+        Person, through="Participation", verbose_name=_("participants"), related_name="events"
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:event_detail", kwargs={"slug": self.slug})
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+
+class Participation(TimeStamped):
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="participations"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=255,
+        blank=True,
+        help_text=_('For example "delegate", "speaker", "presented the university\'s proposals".'),
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "event"], name="unique_participation"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.event}"

@@ -1,0 +1,26 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Event, Organization, Participation, Person
+
+
+@register(Organization)
+class OrganizationTranslation(TranslationOptions):
+    fields = ("name", "city", "description")
+    required_languages = ("en",)
+
+
+@register(Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("honorific", "name", "position", "photo_alt", "bio")
+    required_languages = ("en",)
+
+
+@register(Event)
+class EventTranslation(TranslationOptions):
+    fields = ("name", "venue", "city", "theme", "description")
+    required_languages = ("en",)
+
+
+@register(Participation)
+class ParticipationTranslation(TranslationOptions):
+    fields = ("role",)
