@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -32,6 +33,7 @@ class ArticleForm(forms.ModelForm):
 
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = ArticleForm
     list_display = ["title", "status", "publish_at", "category", "original_language"]
     list_filter = ["status", "original_language", "category", "publish_at"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -27,6 +28,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(TabbedTranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["short_name", "slug", "aliases", *localized_fields("name", "city")]

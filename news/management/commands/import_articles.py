@@ -58,11 +58,12 @@ class Command(BaseCommand):
             on_file=on_file,
         )
         prefix = "Dry run: would have " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}created {report.created}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, failed {report.failed} "
-            f"in {report.seconds:.1f} s"
-        )
+        if verbosity >= 1:
+            self.stdout.write(
+                f"{prefix}created {report.created}, updated {report.updated}, "
+                f"unchanged {report.unchanged}, failed {report.failed} "
+                f"in {report.seconds:.1f} s"
+            )
         if report.rolled_back:
             self.stderr.write("--strict: nothing was written because a file failed.")
         if report.failed:

@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
+CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
+
+.PHONY: run test lint format install messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_seed_entities
+	DJANGO_DEBUG=1 $(BIN)/python manage.py import_articles seeds/
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (staff: python manage.py createsuperuser)"
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# SQLite by default; PostgreSQL when DATABASE_URL is set.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(CHECK_ENV) $(BIN)/python manage.py check
+	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (Debian: gettext). The compiled .mo files are committed, so a fresh
+# clone shows Russian and Chinese without it.
+messages: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --locale zh_Hans --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,72 @@
+"""Small helpers that make valid objects with only the fields a test cares about."""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from news.models import Article, Category, Tag
+from partners.models import Event, Organization, Person
+
+_numbers = itertools.count(1)
+
+
+def make_article(**fields) -> Article:
+    number = next(_numbers)
+    defaults = {
+        "title_en": f"Article {number}",
+        "slug": f"article-{number}",
+        "summary_en": f"Summary of article {number}.",
+        "body_en": f"<p>Body of article {number}.</p>",
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - dt.timedelta(days=number),
+    }
+    links = {
+        name: fields.pop(name)
+        for name in ("tags", "organizations", "people", "events")
+        if name in fields
+    }
+    article = Article.objects.create(**{**defaults, **fields})
+    for name, objects in links.items():
+        getattr(article, name).set(objects)
+    return article
+
+
+def make_organization(**fields) -> Organization:
+    number = next(_numbers)
+    defaults = {
+        "kind": Organization.Kind.UNIVERSITY,
+        "name_en": f"University {number}",
+        "slug": f"university-{number}",
+    }
+    return Organization.objects.create(**{**defaults, **fields})
+
+
+def make_person(**fields) -> Person:
+    number = next(_numbers)
+    defaults = {"name_en": f"Person {number}", "slug": f"person-{number}"}
+    return Person.objects.create(**{**defaults, **fields})
+
+
+def make_event(**fields) -> Event:
+    number = next(_numbers)
+    start = timezone.now() + dt.timedelta(days=number)
+    defaults = {
+        "name_en": f"Event {number}",
+        "slug": f"event-{number}",
+        "start": start,
+        "end": start + dt.timedelta(hours=3),
+    }
+    return Event.objects.create(**{**defaults, **fields})
+
+
+def make_category(**fields) -> Category:
+    number = next(_numbers)
+    return Category.objects.create(
+        **{"name_en": f"Category {number}", "slug": f"category-{number}", **fields}
+    )
+
+
+def make_tag(**fields) -> Tag:
+    number = next(_numbers)
+    return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})

@@ -1,0 +1,141 @@
+"""import_articles against the real database and real files."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from news.importing import import_articles
+from news.models import Article
+from tests.conftest import SEED_SLUG, SEEDS
+
+DATA = Path(__file__).resolve().parent / "data"
+BAD_FILES = [
+    "empty.txt",
+    "whitespace_only.txt",
+    "binary.txt",
+    "undecodable.txt",
+    "no_title.txt",
+    "no_body.txt",
+    "no_date.txt",
+    "impossible_date.txt",
+]
+
+
+def test_seed_article_is_imported_and_linked(seed_article):
+    assert seed_article.title_en == "Polytechnic University at the Fifth ATURC-2022 Summit"
+    assert seed_article.publish_at.date().isoformat() in {"2022-06-09", "2022-06-10"}
+    assert seed_article.is_public()
+    assert seed_article.body_en.count("<p>") == 7
+    assert seed_article.byline_en == "Prepared by the SPbPU International Office"
+    assert seed_article.original_language == "en"
+    assert set(seed_article.organizations.values_list("slug", flat=True)) >= {"aturc", "spbpu"}
+    assert set(seed_article.people.values_list("slug", flat=True)) == {
+        "dmitry-arseniev",
+        "pavel-romanov",
+    }
+    assert "fifth-aturc-summit-2022" in seed_article.events.values_list("slug", flat=True)
+    for column in ("title_en", "body_en", "byline_en", "summary_en"):
+        assert "Дата публикации" not in getattr(seed_article, column)
+        assert ">>" not in getattr(seed_article, column)
+
+
+def test_publication_time_is_midnight_in_the_site_time_zone(seed_article):
+    from django.utils import timezone
+
+    local = timezone.localtime(seed_article.publish_at)
+    assert (local.year, local.month, local.day, local.hour, local.minute) == (2022, 6, 10, 0, 0)
+
+
+def test_reimport_from_another_name_encoding_and_line_endings_updates_nothing(
+    seed_article, tmp_path
+):
+    text = (Path(SEEDS) / "000_81355e64a07f423b.txt").read_text(encoding="utf-8")
+    copy = tmp_path / "renamed copy.txt"
+    copy.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    report = import_articles([SEEDS, copy])
+    assert (report.created, report.updated, report.unchanged, report.failed) == (0, 0, 2, 0)
+    assert Article.objects.count() == 1
+    assert Article.objects.get().slug == SEED_SLUG
+
+
+def test_changed_text_updates_the_article_in_place(seed_article, tmp_path):
+    text = (Path(SEEDS) / "000_81355e64a07f423b.txt").read_text(encoding="utf-8")
+    (tmp_path / "edited.txt").write_text(text.replace("68 foremost", "sixty-eight foremost"))
+    report = import_articles([tmp_path])
+    assert (report.created, report.updated) == (0, 1)
+    article = Article.objects.get()
+    assert article.pk == seed_article.pk
+    assert article.slug == SEED_SLUG
+    assert "sixty-eight foremost" in article.body_en
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_file_is_refused_with_one_line_and_nothing_is_written(db, name, capsys):
+    with pytest.raises(CommandError) as error:
+        call_command("import_articles", str(DATA / name))
+    assert error.value.returncode == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"{DATA / name}: {lines[0].split(': ', 1)[1]}"]
+    assert "Traceback" not in lines[0]
+    assert Article.objects.count() == 0
+
+
+def test_folder_mixing_good_and_bad_files_imports_the_good_and_names_every_bad(
+    seed_entities, tmp_path, capsys
+):
+    for name in [*BAD_FILES, "russian_cp1251_crlf.txt", "chinese_utf8.txt"]:
+        shutil.copy(DATA / name, tmp_path / name)
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path))
+    err = capsys.readouterr().err
+    for name in BAD_FILES:
+        assert str(tmp_path / name) in err
+    assert Article.objects.count() == 2
+    russian = Article.objects.get(original_language="ru")
+    assert russian.title_ru == "Делегация университета на форуме ATURC"
+    assert russian.slug.isascii()
+    assert "dmitry-arseniev" in russian.people.values_list("slug", flat=True)
+    chinese = Article.objects.get(original_language="zh-hans")
+    assert chinese.slug.isascii()
+    assert {"aturc", "spbpu"} <= set(chinese.organizations.values_list("slug", flat=True))
+
+
+def test_strict_writes_nothing_when_any_file_fails(db, tmp_path):
+    shutil.copy(Path(SEEDS) / "000_81355e64a07f423b.txt", tmp_path / "good.txt")
+    shutil.copy(DATA / "no_date.txt", tmp_path / "bad.txt")
+    report = import_articles([tmp_path], strict=True)
+    assert report.rolled_back
+    assert Article.objects.count() == 0
+
+
+def test_dry_run_reports_and_writes_nothing(db):
+    report = import_articles([SEEDS], dry_run=True)
+    assert report.created == 1
+    assert Article.objects.count() == 0
+
+
+def test_markup_in_a_file_is_stored_as_text(db):
+    import_articles([DATA / "markup.txt"])
+    article = Article.objects.get()
+    assert "<script>" not in article.body_en
+    assert "&lt;img src=x onerror=alert(1)&gt;" in article.body_en
+    assert article.title_en.startswith("<script>")  # shown escaped by the templates
+
+
+def test_two_articles_with_the_same_title_get_different_slugs(db, tmp_path):
+    for day in ("01", "02"):
+        (tmp_path / f"{day}.txt").write_text(
+            f"Same title\n\nBody {day}.\n\nДата публикации: 2022.01.{day}\n"
+        )
+    import_articles([tmp_path])
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs == ["same-title", "same-title-2022-01-02"]
+
+
+def test_missing_path_is_a_one_line_error(db, capsys):
+    with pytest.raises(CommandError):
+        call_command("import_articles", "/nonexistent/folder")
+    assert "/nonexistent/folder: no such file or folder" in capsys.readouterr().err

@@ -1,0 +1,78 @@
+"""Every admin page opens for a superuser: changelists, add forms and change forms."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests.factories import make_category, make_tag
+
+MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model, seed_article):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
+    make_category()
+    make_tag()
+    Group.objects.create(name="Reviewers")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages_open(superuser_client, model):
+    opts = model._meta
+    prefix = f"admin:{opts.app_label}_{opts.model_name}"
+    assert superuser_client.get(reverse(f"{prefix}_changelist")).status_code == 200
+    assert superuser_client.get(reverse(f"{prefix}_changelist") + "?q=ATURC").status_code == 200
+    assert superuser_client.get(reverse(f"{prefix}_add")).status_code == 200
+    instance = model._default_manager.order_by("pk").first()
+    assert instance is not None, f"no {opts.label} to open"
+    response = superuser_client.get(reverse(f"{prefix}_change", args=[instance.pk]))
+    assert response.status_code == 200
+
+
+def test_article_form_has_tabs_for_each_language_served_locally(superuser_client, seed_article):
+    response = superuser_client.get(reverse("admin:news_article_change", args=[seed_article.pk]))
+    html = response.text
+    for column in ("title_en", "title_ru", "title_zh_hans", "body_ru"):
+        assert f'name="{column}"' in html
+    assert "googleapis" not in html
+    assert "vendor/jquery-ui/jquery-ui.min" in html
+    assert "modeltranslation/js/tabbed_translation_fields" in html
+
+
+def test_admin_search_finds_articles_by_any_language(superuser_client, seed_article):
+    seed_article.title_ru = "Политех на пятом саммите АТУРК"
+    seed_article.save()
+    url = reverse("admin:news_article_changelist")
+    assert "Fifth ATURC-2022" in superuser_client.get(url + "?q=саммите").text
+    assert superuser_client.get(url + "?q=nothing-like-this").context["cl"].result_count == 0
+
+
+def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
+    from partners.models import Organization
+
+    response = superuser_client.post(
+        reverse("admin:partners_organization_add"),
+        {
+            "kind": "university",
+            "name_en": "Harbin Institute of Technology",
+            "name_ru": "Харбинский политехнический университет",
+            "name_zh_hans": "哈尔滨工业大学",
+            "short_name": "HIT",
+            "slug": "hit",
+            "aliases": "HIT\nХПИ",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "member_links-TOTAL_FORMS": "0",
+            "member_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].errors
+    hit = Organization.objects.get(slug="hit")
+    assert (hit.name_ru, hit.name_zh_hans) == (
+        "Харбинский политехнический университет",
+        "哈尔滨工业大学",
+    )

@@ -1,0 +1,227 @@
+"""The public site through real HTTP requests (Django's test client)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from news.models import Article
+from tests.conftest import SEED_SLUG
+from tests.factories import (
+    make_article,
+    make_category,
+    make_event,
+    make_organization,
+    make_person,
+    make_tag,
+)
+
+LANGUAGES = ["en", "ru", "zh-hans"]
+ARTICLE_URL = f"/en/news/{SEED_SLUG}/"
+
+
+def test_root_redirects_to_the_browsers_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru,en;q=0.5").url == "/ru/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").url == "/zh-hans/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").url == "/en/"
+
+
+def test_home_shows_the_summit_report(client, seed_article):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert "Polytechnic University at the Fifth ATURC-2022 Summit" in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", ["Новости", "Партнёры", "Перейти к содержанию"]), ("zh-hans", ["新闻", "合作伙伴"])],
+)
+def test_interface_is_translated(client, seed_article, language, words):
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.text
+    for word in words:
+        assert word in response.text
+
+
+def test_article_page_shows_paragraphs_date_byline_and_links_that_open(client, seed_article):
+    response = client.get(ARTICLE_URL)
+    assert response.status_code == 200
+    html = response.text
+    body = re.search(r'<div class="body"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert body.count("<p>") == 7
+    assert '<time datetime="2022-06-10">' in html
+    assert "Prepared by the SPbPU International Office" in html
+    for url in [
+        "/en/partners/aturc/",
+        "/en/events/fifth-aturc-summit-2022/",
+        "/en/people/dmitry-arseniev/",
+        "/en/people/pavel-romanov/",
+    ]:
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200
+
+
+def test_fallback_text_carries_its_language(client, seed_article):
+    html = client.get(f"/ru/news/{SEED_SLUG}/").text
+    assert '<h1 lang="en">Polytechnic University at the Fifth ATURC-2022 Summit</h1>' in html
+    # The Russian name of ATURC exists, so it is shown in Russian without a lang attribute.
+    assert ">Ассоциация технических университетов России и Китая</a>" in html
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_page(client, seed_article):
+    html = client.get(ARTICLE_URL).text
+    assert f'href="/ru/news/{SEED_SLUG}/"' in html
+    assert f'href="/zh-hans/news/{SEED_SLUG}/"' in html
+    assert ">Русский</a>" in html and ">简体中文</a>" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/{lang}/",
+        "/{lang}/news/",
+        "/{lang}/news/?partner=aturc",
+        "/{lang}/news/?year=2022&page=1",
+        "/{lang}/news/?year=abc&tag=",
+        "/{lang}/partners/",
+        "/{lang}/partners/aturc/",
+        "/{lang}/partners/spbpu/",
+        "/{lang}/partners/spbpu-shanghai/",
+        "/{lang}/people/dmitry-arseniev/",
+        "/{lang}/events/",
+        "/{lang}/events/fifth-aturc-summit-2022/",
+        "/{lang}/events/aturc-rectors-forum-2022/",
+    ],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_public_page_answers(client, seed_article, url, lang):
+    assert client.get(url.format(lang=lang)).status_code == 200
+
+
+def test_news_list_filters_combine(client, seed_entities):
+    aturc = make_organization(slug="some-association", kind="association")
+    tag = make_tag(slug="mobility")
+    category = make_category(slug="cooperation")
+    wanted = make_article(title_en="Wanted", organizations=[aturc], tags=[tag], category=category)
+    make_article(title_en="Other partner", tags=[tag], category=category)
+    make_article(title_en="Other tag", organizations=[aturc], category=category)
+    query = (
+        f"?partner=some-association&tag=mobility&category=cooperation&year={wanted.publish_at.year}"
+    )
+    page = client.get(f"/en/news/{query}")
+    titles = [article.title for article in page.context["page_obj"]]
+    assert titles == ["Wanted"]
+
+
+def test_news_list_pages_by_twenty(client, db):
+    for _ in range(25):
+        make_article()
+    first = client.get("/en/news/")
+    assert len(first.context["page_obj"]) == 20
+    assert len(client.get("/en/news/?page=2").context["page_obj"]) == 5
+    assert client.get("/en/news/?page=9").status_code == 404
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unpublished_and_future_articles_are_404_on_every_language(client, db, lang):
+    hidden = [
+        make_article(status=Article.Status.DRAFT),
+        make_article(status=Article.Status.REVIEW),
+        make_article(status=Article.Status.ARCHIVED),
+        make_article(publish_at=timezone.now() + dt.timedelta(minutes=5)),
+    ]
+    visible = make_article()
+    for article in hidden:
+        assert client.get(f"/{lang}/news/{article.slug}/").status_code == 404
+    assert client.get(f"/{lang}/news/{visible.slug}/").status_code == 200
+    listed = {a.slug for a in client.get(f"/{lang}/news/").context["page_obj"]}
+    assert listed == {visible.slug}
+
+
+def test_unknown_pages_are_404(client, db):
+    for url in ["/en/news/nope/", "/en/partners/nope/", "/en/people/nope/", "/en/events/nope/"]:
+        assert client.get(url).status_code == 404
+
+
+def test_upcoming_and_past_events(db):
+    from partners.models import Event
+
+    now = timezone.now()
+    past = make_event(start=now - dt.timedelta(days=3), end=now - dt.timedelta(days=2))
+    running = make_event(start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=1))
+    future = make_event(start=now + dt.timedelta(days=1), end=None)
+    assert list(Event.objects.upcoming()) == [running, future]
+    assert list(Event.objects.past()) == [past]
+
+
+# Query budgets: a page costs the same number of queries whatever the data size.
+
+
+def populate(count, organization, person, event, tag, category):
+    for _ in range(count):
+        make_article(
+            organizations=[organization],
+            people=[person],
+            events=[event],
+            tags=[tag],
+            category=category,
+        )
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_news_list_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
+    org, person, event = make_organization(), make_person(), make_event()
+    populate(count, org, person, event, make_tag(), make_category())
+    with django_assert_max_num_queries(3):
+        assert client.get("/en/news/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/en/news/?partner={org.slug}").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
+    orgs = [make_organization() for _ in range(count)]
+    people = [make_person(organization=orgs[0]) for _ in range(count)]
+    events = [make_event() for _ in range(count)]
+    tags = [make_tag() for _ in range(count)]
+    article = make_article(organizations=orgs, people=people, events=events, tags=tags)
+    for _ in range(count):
+        make_article(organizations=orgs[:1])
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/en/news/{article.slug}/")
+    assert response.status_code == 200
+    assert response.text.count('href="/en/people/') == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_partner_person_event_and_home_query_counts_are_fixed(
+    client, db, django_assert_max_num_queries, count
+):
+    association = make_organization(kind="association")
+    university = make_organization()
+    from partners.models import Membership, Participation
+
+    event = make_event()
+    event.organizers.add(association)
+    for _ in range(count):
+        member = make_organization()
+        Membership.objects.create(member=member, association=association)
+        person = make_person(organization=association)
+        Participation.objects.create(person=person, event=event, role_en="delegate")
+        make_event(parent=event).organizers.add(association)
+        make_article(organizations=[association], people=[person], events=[event])
+    Membership.objects.create(member=university, association=association)
+    budgets = {
+        "/en/": 3,
+        "/en/partners/": 1,
+        f"/en/partners/{association.slug}/": 7,
+        f"/en/partners/{university.slug}/": 7,
+        f"/en/people/{person.slug}/": 3,
+        "/en/events/": 3,
+        f"/en/events/{event.slug}/": 5,
+    }
+    for url, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200, url
