@@ -6,6 +6,8 @@ right and the page can say the text is not translated.
 """
 
 from django.conf import settings
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
@@ -35,3 +37,13 @@ def localized_fields(*fields: str) -> list[str]:
         for field in fields
         for code, _name in settings.LANGUAGES
     ]
+
+
+def translated_ordering(field: str, language: str | None = None):
+    """Sort by what the reader sees: modeltranslation's fallback does not apply in SQL."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    columns = [
+        NullIf(build_localized_fieldname(field, code), Value(""))
+        for code in fallback_chain(language)
+    ]
+    return Lower(Coalesce(*columns))

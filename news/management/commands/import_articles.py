@@ -1,5 +1,3 @@
-import sys
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
