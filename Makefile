@@ -46,7 +46,7 @@ format: install
 # Needs GNU gettext (Debian: gettext). The compiled .mo files are committed, so a fresh
 # clone shows Russian and Chinese without it.
 messages: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --locale zh_Hans --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

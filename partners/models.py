@@ -95,8 +95,10 @@ class Membership(TimeStamped):
 
 
 class Person(TimeStamped):
-    honorific = models.CharField(_("honorific"), max_length=60, blank=True)
-    name = models.CharField(_("name"), max_length=200)
+    honorific = models.CharField(
+        _("honorific"), max_length=60, blank=True, help_text=_('For example "Professor".')
+    )
+    name = models.CharField(_("full name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
     position = models.CharField(_("position"), max_length=255, blank=True)
