@@ -35,7 +35,7 @@ def test_home_shows_the_summit_report(client, seed_article):
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("ru", ["Новости", "Партнёры", "Перейти к содержанию"]), ("zh-hans", ["新闻", "合作伙伴"])],
+    [("ru", ["Новости", "Партнёры", "Перейти к содержимому"]), ("zh-hans", ["新闻", "合作伙伴"])],
 )
 def test_interface_is_translated(client, seed_article, language, words):
     response = client.get(f"/{language}/")
