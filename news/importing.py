@@ -41,6 +41,9 @@ BATCH_SIZE = 500
 SLUG_LENGTH = 80
 # The archive format has no lead: cards and descriptions fall back to the body.
 TRANSLATED = ("title", "body", "byline")
+EMPTY_TRANSLATIONS = localized_fields(
+    "title", "summary", "body", "byline", "image_alt", "image_caption"
+)
 
 
 @dataclass
@@ -134,15 +137,10 @@ def with_suffix(base: str, suffix: str) -> str:
     return f"{base[: SLUG_LENGTH - len(suffix) - 1].rstrip('-')}-{suffix}"
 
 
-def slug_candidates(source: SourceFile) -> Iterator[str]:
-    """The title's slug; if taken, the title with the date; then numbered. Always ASCII."""
+def slug_choices(source: SourceFile) -> tuple[str, str]:
+    """The title's slug, then the title with the date. Always ASCII, never empty."""
     base = base_slug(source.article.title) or f"article-{source.key[:12]}"
-    yield base
-    dated = with_suffix(base, source.article.published.isoformat())
-    yield dated
-    for number in range(2, 1000):
-        yield with_suffix(dated, str(number))
-    yield with_suffix(base, source.key[:16])
+    return base, with_suffix(base, source.article.published.isoformat())
 
 
 def body_html(article: ParsedArticle) -> str:
@@ -254,7 +252,10 @@ class Importer:
         return len(created), len(updated), unchanged
 
     def new_article(self, source: SourceFile) -> Article:
-        article = Article(import_key=source.key, status=self.status)
+        # Every translation column given: modeltranslation's per-column defaults switch the
+        # active language each time, which costs more than the rest of the row.
+        empty = dict.fromkeys(EMPTY_TRANSLATIONS)
+        article = Article(import_key=source.key, status=self.status, **empty)
         return self.fill(article, source)
 
     @staticmethod
@@ -270,17 +271,23 @@ class Importer:
 
     @staticmethod
     def assign_slugs(articles: list[Article], sources: list[SourceFile]) -> None:
-        candidates = {source.key: list(slug_candidates(source)) for source in sources}
-        wanted = {slug for options in candidates.values() for slug in options[:3]}
+        """Unique slugs with one query per batch; numbered only for rare repeated titles."""
+        choices = [slug_choices(source) for source in sources]
+        wanted = {slug for pair in choices for slug in pair}
         taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        for article, source in zip(articles, sources, strict=True):
-            options = candidates[source.key]
-            if all(option in taken for option in options[:3]):
-                # Rare: look up the numbered ones too.
-                taken |= set(
-                    Article.objects.filter(slug__in=options).values_list("slug", flat=True)
-                )
-            article.slug = next(option for option in options if option not in taken)
+        for article, (base, dated) in zip(articles, choices, strict=True):
+            if base not in taken:
+                article.slug = base
+            elif dated not in taken:
+                article.slug = dated
+            else:
+                # Every numbered variant shares the first 60 characters of the dated slug.
+                similar = Article.objects.filter(slug__startswith=dated[:60])
+                taken |= set(similar.values_list("slug", flat=True))
+                number = 2
+                while (slug := with_suffix(dated, str(number))) in taken:
+                    number += 1
+                article.slug = slug
             taken.add(article.slug)
 
 

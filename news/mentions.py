@@ -46,6 +46,7 @@ class MentionMatcher:
         self.targets: dict[tuple[str, ...], set[tuple[str, int]]] = defaultdict(set)
         self.prefixes: set[tuple[str, ...]] = set()
         self.longest = 0
+        self.first_words: set[str] = set()
         for kind, by_id in names.items():
             for pk, object_names in by_id.items():
                 for name in object_names:
@@ -55,6 +56,7 @@ class MentionMatcher:
                     self.targets[key].add((kind, pk))
                     self.longest = max(self.longest, len(key))
                     self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
+                    self.first_words.add(key[0])
 
     @classmethod
     def from_database(cls) -> "MentionMatcher":
@@ -77,10 +79,13 @@ class MentionMatcher:
     def find(self, text: str) -> Mentions:
         words = tokens(text)
         found = Mentions()
-        for start in range(len(words)):
+        first_words = self.first_words
+        for start, word in enumerate(words):
+            if word not in first_words:
+                continue  # most words start no name: one set look-up and on
             key: tuple[str, ...] = ()
-            for word in words[start : start + self.longest]:
-                key += (word,)
+            for next_word in words[start : start + self.longest]:
+                key += (next_word,)
                 if key not in self.prefixes:
                     break
                 for kind, pk in self.targets.get(key, ()):

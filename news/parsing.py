@@ -14,12 +14,13 @@ BYLINE_PREFIXES = ("prepared by", "подготовлено")
 NAVIGATION_PREFIX = ">>"
 DATE_LINE = re.compile(r"^\s*Дата\s+публикации\s*:\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
 DATE_VALUE = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-LATIN = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+LATIN = re.compile(r"[A-Za-z]+")
 # Control characters other than tab, newline and carriage return mean "not a text file".
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"\s+")
+LANGUAGE_SAMPLE = 2000
 
 
 class ParseError(ValueError):
@@ -50,23 +51,23 @@ def decode(data: bytes) -> str:
             raise ParseError(
                 f"cannot decode: neither UTF-8 nor Windows-1251 (byte {error.start})"
             ) from None
-    if len(CONTROL.findall(text)) > max(2, len(text) // 1000):
+    if CONTROL.search(text) and len(CONTROL.findall(text)) > max(2, len(text) // 1000):
         raise ParseError("binary file, not text")
     return text
 
 
 def detect_language(text: str) -> str:
-    """Cyrillic -> ru, CJK -> zh-hans, else en (by which script dominates the letters)."""
-    cjk, cyrillic, latin = (len(p.findall(text)) for p in (CJK, CYRILLIC, LATIN))
+    """Cyrillic -> ru, CJK -> zh-hans, else en (by which script dominates the letters).
+
+    An article keeps to one script, so its first few thousand characters decide.
+    """
+    text = text[:LANGUAGE_SAMPLE]
+    cjk, cyrillic, latin = (sum(map(len, p.findall(text))) for p in (CJK, CYRILLIC, LATIN))
     if cjk and cjk * 2 >= cyrillic + latin:
         return "zh-hans"
     if cyrillic > latin:
         return "ru"
     return "en"
-
-
-def clean_line(line: str) -> str:
-    return SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
 
 
 def parse_date(value: str) -> dt.date:
@@ -83,15 +84,17 @@ def parse_article(text: str, language: str | None = None) -> ParsedArticle:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ParseError("empty file (only whitespace)")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
 
     paragraphs: list[str] = []
     current: list[str] = []
     published = None
     for raw in text.split("\n"):
-        if match := DATE_LINE.match(raw):
+        line = " ".join(raw.split())  # a line of only spaces is blank
+        if line[:4].casefold() == "дата" and (match := DATE_LINE.match(line)):
             published = parse_date(match["date"])
             break  # navigation and anything else after the date line is dropped
-        line = clean_line(raw)
         if line.startswith(NAVIGATION_PREFIX):
             continue
         if line:

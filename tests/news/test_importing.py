@@ -138,3 +138,28 @@ def test_missing_path_is_a_one_line_error(db, capsys):
     with pytest.raises(CommandError):
         call_command("import_articles", "/nonexistent/folder")
     assert "/nonexistent/folder: no such file or folder" in capsys.readouterr().err
+
+
+def test_third_article_with_the_same_title_and_date_gets_a_numbered_slug(db, tmp_path):
+    # Same title and date is the same article; a different case is not "the same title".
+    (tmp_path / "a.txt").write_text("Same title\n\nOne.\n\nДата публикации: 2022.01.01\n")
+    import_articles([tmp_path])
+    Article.objects.update(import_key=None)  # as if entered in the admin
+    import_articles([tmp_path])
+    Article.objects.update(import_key=None)
+    import_articles([tmp_path])
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs == ["same-title", "same-title-2022-01-01", "same-title-2022-01-01-2"]
+
+
+def test_slugs_are_ascii_and_at_most_80_characters(db, tmp_path):
+    long_russian = "Очень длинный заголовок новости о сотрудничестве университетов " * 3
+    (tmp_path / "ru.txt").write_text(f"{long_russian}\n\nТекст.\n\nДата публикации: 2022.01.01\n")
+    (tmp_path / "zh.txt").write_text("大学新闻\n\n正文。\n\nДата публикации: 2022.01.02\n")
+    (tmp_path / "sym.txt").write_text("«»—!?\n\nText.\n\nДата публикации: 2022.01.03\n")
+    import_articles([tmp_path])
+    slugs = dict(Article.objects.values_list("original_language", "slug"))
+    assert slugs["ru"].startswith("ochen-dlinnyi-zagolovok")
+    assert slugs["zh-hans"] == "da-xue-xin-wen"
+    for slug in Article.objects.values_list("slug", flat=True):
+        assert slug.isascii() and 0 < len(slug) <= 80 and not slug.endswith("-")

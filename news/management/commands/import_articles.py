@@ -1,10 +1,45 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from news.importing import import_articles
+from news.importing import find_files, import_articles
 from news.models import Article
 
-PROGRESS_EVERY = 500
+PROGRESS_EVERY = 1000
+BAR_WIDTH = 30
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; a line every PROGRESS_EVERY files otherwise."""
+
+    def __init__(self, command, total: int | None, quiet: bool):
+        self.command = command
+        self.total = total
+        self.quiet = quiet
+        self.done = 0
+
+    def __call__(self, path, error):
+        self.done += 1
+        if error:
+            self.clear()
+            self.command.stderr.write(f"{path}: {error}")
+        if self.quiet:
+            return
+        if self.total:
+            if self.done % 50 == 0 or self.done == self.total:
+                filled = BAR_WIDTH * self.done // self.total
+                bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+                self.command.stdout.write(f"\r[{bar}] {self.done}/{self.total}", ending="")
+                self.command.stdout.flush()
+        elif self.done % PROGRESS_EVERY == 0:
+            self.command.stdout.write(f"{self.done} files read")
+
+    def clear(self):
+        if self.total:
+            self.command.stdout.write("\r\033[K", ending="")
+
+    def finish(self):
+        if self.total and self.done:
+            self.command.stdout.write("")
 
 
 class Command(BaseCommand):
@@ -35,32 +70,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, language, status, dry_run, strict, **options):
         verbosity = options["verbosity"]
-        seen = 0
-
-        def on_file(path, error):
-            nonlocal seen
-            seen += 1
-            if error:
-                self.stderr.write(f"{path}: {error}")
-            elif verbosity >= 2:
-                self.stdout.write(f"{path}: ok")
-            if verbosity >= 1 and seen % PROGRESS_EVERY == 0:
-                self.stdout.write(f"… {seen} files read")
-
+        on_terminal = verbosity >= 1 and self.stdout.isatty()
+        total = sum(1 for _ in find_files(paths)) if on_terminal else None
+        progress = Progress(self, total, quiet=verbosity < 1)
         report = import_articles(
             paths,
             language=language,
             status=status,
             dry_run=dry_run,
             strict=strict,
-            on_file=on_file,
+            on_file=progress,
         )
-        prefix = "Dry run: would have " if dry_run else ""
+        progress.finish()
         if verbosity >= 1:
+            prefix = "Dry run: would have " if dry_run else ""
+            rate = report.processed / report.seconds if report.seconds else 0
             self.stdout.write(
                 f"{prefix}created {report.created}, updated {report.updated}, "
                 f"unchanged {report.unchanged}, failed {report.failed} "
-                f"in {report.seconds:.1f} s"
+                f"in {report.seconds:.1f} s ({rate:.0f} files/s)"
             )
         if report.rolled_back:
             self.stderr.write("--strict: nothing was written because a file failed.")
