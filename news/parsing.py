@@ -38,8 +38,10 @@ class ParsedArticle:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1251; refuses binary data."""
-    if not data.strip():
+    if not data:
         raise ParseError("empty file")
+    if not data.strip():
+        raise ParseError("empty file (only whitespace)")
     if b"\x00" in data:
         raise ParseError("binary file, not text")
     try:

@@ -236,3 +236,17 @@ def test_partners_are_sorted_by_the_name_the_reader_sees(client, db):
     assert english == ["b", "c", "a"]
     # Russian names where they exist, English otherwise: Alpha, Альфа, Яков.
     assert russian == ["b", "a", "c"]
+
+
+def test_markup_in_an_imported_file_is_shown_as_text_everywhere(client, db):
+    from pathlib import Path
+
+    from news.importing import import_articles
+
+    import_articles([Path(__file__).parent / "news" / "data" / "markup.txt"])
+    article = Article.objects.get()
+    for url in ["/en/", "/en/news/", f"/en/news/{article.slug}/", "/ru/news/"]:
+        html = client.get(url).text
+        assert "<script>alert" not in html, url
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
+        assert "<img src=x" not in html and 'href="javascript:' not in html, url

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
 from news.importing import import_articles
@@ -12,16 +12,16 @@ from news.models import Article
 from tests.conftest import SEED_SLUG, SEEDS
 
 DATA = Path(__file__).resolve().parent / "data"
-BAD_FILES = [
-    "empty.txt",
-    "whitespace_only.txt",
-    "binary.txt",
-    "undecodable.txt",
-    "no_title.txt",
-    "no_body.txt",
-    "no_date.txt",
-    "impossible_date.txt",
-]
+BAD_FILES = {
+    "empty.txt": "empty file",
+    "whitespace_only.txt": "empty file (only whitespace)",
+    "binary.txt": "binary file, not text",
+    "undecodable.txt": "cannot decode: neither UTF-8 nor Windows-1251",
+    "no_title.txt": "no title",
+    "no_body.txt": "no body",
+    "no_date.txt": "no date line",
+    "impossible_date.txt": "impossible date 2022.02.30",
+}
 
 
 def test_seed_article_is_imported_and_linked(seed_article):
@@ -71,15 +71,21 @@ def test_changed_text_updates_the_article_in_place(seed_article, tmp_path):
     assert "sixty-eight foremost" in article.body_en
 
 
-@pytest.mark.parametrize("name", BAD_FILES)
-def test_bad_file_is_refused_with_one_line_and_nothing_is_written(db, name, capsys):
-    with pytest.raises(CommandError) as error:
-        call_command("import_articles", str(DATA / name))
-    assert error.value.returncode == 1
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert lines == [f"{DATA / name}: {lines[0].split(': ', 1)[1]}"]
-    assert "Traceback" not in lines[0]
-    assert Article.objects.count() == 0
+@pytest.mark.parametrize(("name", "reason"), BAD_FILES.items())
+def test_bad_file_is_refused_with_one_line_and_nothing_is_written(
+    seed_article, name, reason, capsys
+):
+    before = list(Article.objects.values_list("pk", "source_digest", "updated_at"))
+    # The command line's own path: argument parsing, CommandError -> message and exit status.
+    with pytest.raises(SystemExit) as exit_status:
+        execute_from_command_line(["manage.py", "import_articles", str(DATA / name)])
+    assert exit_status.value.code == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"{DATA / name}: {reason}")
+    assert lines[1:] == ["CommandError: 1 file(s) failed."]
+    assert "Traceback" not in err
+    assert list(Article.objects.values_list("pk", "source_digest", "updated_at")) == before
 
 
 def test_folder_mixing_good_and_bad_files_imports_the_good_and_names_every_bad(
@@ -163,3 +169,81 @@ def test_slugs_are_ascii_and_at_most_80_characters(db, tmp_path):
     assert slugs["zh-hans"] == "da-xue-xin-wen"
     for slug in Article.objects.values_list("slug", flat=True):
         assert slug.isascii() and 0 < len(slug) <= 80 and not slug.endswith("-")
+
+
+def test_links_out_of_the_folder_are_not_followed(db, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(Path(SEEDS) / "000_81355e64a07f423b.txt", outside / "secret.txt")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "linked.txt").symlink_to(outside / "secret.txt")
+    (archive / "linked-folder").symlink_to(outside, target_is_directory=True)
+    report = import_articles([archive])
+    assert report.failures == [
+        (str(archive / "linked.txt"), f"links outside {archive}; not followed")
+    ]
+    assert Article.objects.count() == 0
+
+
+def test_language_and_status_options(db, capsys):
+    call_command(
+        "import_articles",
+        str(DATA / "chinese_utf8.txt"),
+        language="ru",
+        status="draft",
+        verbosity=0,
+    )
+    article = Article.objects.get()
+    assert article.original_language == "ru"
+    assert article.title_ru.startswith("中俄工科大学联盟")
+    assert article.title_en is None
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
+
+
+def test_reimport_keeps_what_editors_changed_outside_the_text(seed_article, tmp_path):
+    seed_article.status = Article.Status.ARCHIVED
+    seed_article.summary_en = "An editor's lead."
+    seed_article.save()
+    text = (Path(SEEDS) / "000_81355e64a07f423b.txt").read_text(encoding="utf-8")
+    (tmp_path / "edited.txt").write_text(text.replace("68 foremost", "69 foremost"))
+    import_articles([tmp_path])
+    seed_article.refresh_from_db()
+    assert "69 foremost" in seed_article.body_en
+    assert seed_article.status == Article.Status.ARCHIVED
+    assert seed_article.summary_en == "An editor's lead."
+
+
+def test_link_mentions_picks_up_a_new_alias(seed_article):
+    from partners.models import Organization
+
+    foundation = Organization.objects.get(slug="russian-science-foundation")
+    seed_article.organizations.remove(foundation)
+    priority = Organization.objects.create(
+        kind="government",
+        slug="priority-2030",
+        name_en="Priority 2030",
+        aliases="Priority-2030 Program",
+    )
+    call_command("link_mentions", verbosity=0)
+    linked = set(seed_article.organizations.values_list("slug", flat=True))
+    assert {"priority-2030", "russian-science-foundation", "aturc"} <= linked
+    assert priority.articles.get() == seed_article
+
+
+def test_mentions_are_whole_words_in_any_language(db):
+    from news.mentions import MentionMatcher
+
+    matcher = MentionMatcher(
+        {
+            "organizations": {1: ["ATURC", "АТУРК", "中俄工科大学联盟"], 2: ["SCO University"]},
+            "people": {3: ["Dmitry Arseniev"]},
+            "events": {4: ["ATURC-2022 Summit"]},
+        }
+    )
+    found = matcher.find("The aturc-2022 summit: Dmitry  Arseniev spoke. SCO Universityx. ATURCX")
+    assert (found.organizations, found.people, found.events) == ({1}, {3}, {4})
+    assert matcher.find("Встреча АТУРК в Сиане").organizations == {1}
+    assert matcher.find("圣彼得堡理工大学是中俄工科大学联盟成员").organizations == {1}
+    assert matcher.find("NATURCO, SCO").organizations == set()
