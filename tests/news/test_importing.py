@@ -1,10 +1,13 @@
 """import_articles against the real database and real files."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from news.importing import import_articles
@@ -12,6 +15,7 @@ from news.models import Article
 from tests.conftest import SEED_SLUG, SEEDS
 
 DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
 BAD_FILES = {
     "empty.txt": "empty file",
     "whitespace_only.txt": "empty file (only whitespace)",
@@ -76,16 +80,45 @@ def test_bad_file_is_refused_with_one_line_and_nothing_is_written(
     seed_article, name, reason, capsys
 ):
     before = list(Article.objects.values_list("pk", "source_digest", "updated_at"))
-    # The command line's own path: argument parsing, CommandError -> message and exit status.
-    with pytest.raises(SystemExit) as exit_status:
-        execute_from_command_line(["manage.py", "import_articles", str(DATA / name)])
-    assert exit_status.value.code == 1
-    err = capsys.readouterr().err
-    lines = err.strip().splitlines()
+    with pytest.raises(CommandError) as error:
+        call_command("import_articles", str(DATA / name))
+    assert error.value.returncode == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
     assert lines[0].startswith(f"{DATA / name}: {reason}")
-    assert lines[1:] == ["CommandError: 1 file(s) failed."]
-    assert "Traceback" not in err
     assert list(Article.objects.values_list("pk", "source_digest", "updated_at")) == before
+
+
+def test_command_line_names_each_bad_file_on_one_line_and_exits_1(tmp_path):
+    """The real command line, in its own process with its own SQLite database."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in BAD_FILES:
+        shutil.copy(DATA / name, archive / name)
+    shutil.copy(Path(SEEDS) / "000_81355e64a07f423b.txt", archive / "good.txt")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert manage("migrate", "-v0").returncode == 0
+    result = manage("import_articles", str(archive))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    expected = sorted(f"{archive / name}: {reason}" for name, reason in BAD_FILES.items())
+    assert [
+        line[: len(e)] for line, e in zip(sorted(lines[:-1]), expected, strict=True)
+    ] == expected
+    assert lines[-1] == f"CommandError: {len(BAD_FILES)} file(s) failed."
+    assert "created 1, updated 0, unchanged 0, failed 8" in result.stdout
 
 
 def test_folder_mixing_good_and_bad_files_imports_the_good_and_names_every_bad(
