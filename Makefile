@@ -6,7 +6,7 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run test lint format install messages check clean bench-import
+.PHONY: run test test-tools lint format install messages check clean bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The offline Nu HTML checker for the HTML-validity tests (needs npm to fetch, Java to run).
+VNU_VERSION := 26.9.27
+VNU_JAR := var/tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix var/tools vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the HTML-validity tests need vnu-jar (apt-get install npm)"; fi
+
+test-tools: $(VNU_JAR)
+
 run: install
 	mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -28,7 +38,9 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
-test: install
+# Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are
+# skipped with a reason when those are missing, in CI they fail.
+test: install test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: install

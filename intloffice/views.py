@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.generic import TemplateView
 
 from news.models import Article
@@ -27,3 +28,16 @@ class HomeView(TemplateView):
             kind__in=[Organization.Kind.ASSOCIATION, Organization.Kind.UNIVERSITY]
         ).order_by("kind", "slug")[:HOME_PARTNERS]
         return context
+
+
+class AccessibilityView(TemplateView):
+    template_name = "accessibility.html"
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request context: whatever failed must not fail again here.
+    return render(request, "500.html", status=500)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "partners"
 
@@ -11,7 +11,9 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path("partners/<slug:slug>/feed/", feeds.PartnerNewsFeed(), name="organization_feed"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("events/", views.EventListView.as_view(), name="event_list"),
+    path("events/calendar.ics", feeds.events_calendar, name="event_calendar"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
 ]
