@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from news.models import Article
 from partners.models import Event, Organization
+
+from . import structured_data
+from .pages import PageMixin, home_crumb
 
 HOME_NEWS = 6
 HOME_EVENTS = 4
@@ -15,8 +21,19 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-class HomeView(TemplateView):
+class HomeView(PageMixin, TemplateView):
     template_name = "home.html"
+
+    def get_structured_data(self):
+        return [
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": str(settings.SITE_NAME),
+                "url": self.request.build_absolute_uri(reverse("home")),
+                "publisher": structured_data.publisher(self.request),
+            }
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -30,8 +47,11 @@ class HomeView(TemplateView):
         return context
 
 
-class AccessibilityView(TemplateView):
+class AccessibilityView(PageMixin, TemplateView):
     template_name = "accessibility.html"
+
+    def get_breadcrumbs(self):
+        return [home_crumb(), (_("Accessibility statement"), reverse("accessibility"))]
 
 
 def page_not_found(request, exception):

@@ -1,12 +1,18 @@
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from intloffice import structured_data
+from intloffice.pages import PageMixin, content_languages, home_crumb
+from intloffice.translated import localized_fields, translated_ordering
 from partners.models import Event, Organization, Person
 
 from .models import Article, Category, Tag
 
 ARTICLES_PER_PAGE = 20
+RELATED_ARTICLES = 3
 
 
 class ArticleFilterForm(forms.Form):
@@ -28,8 +34,13 @@ def with_links(queryset):
     )
 
 
-class ArticleListView(ListView):
+def news_crumb() -> tuple[str, str]:
+    return (_("News"), reverse("news:article_list"))
+
+
+class ArticleListView(PageMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
+    section = "news"
 
     def get_queryset(self):
         form = ArticleFilterForm(self.request.GET)
@@ -45,23 +56,89 @@ class ArticleListView(ListView):
             queryset = queryset.filter(tags__slug=tag)
         return queryset
 
+    def get_breadcrumbs(self):
+        return [home_crumb(), news_crumb()]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         f = self.filters
-        context["active_category"] = (
-            Category.objects.filter(slug=f["category"]).first() if f.get("category") else None
-        )
-        context["active_partner"] = (
-            Organization.objects.filter(slug=f["partner"]).first() if f.get("partner") else None
-        )
-        context["active_tag"] = Tag.objects.filter(slug=f["tag"]).first() if f.get("tag") else None
+        choices = {
+            "years": [
+                d.year for d in Article.objects.published().dates("publish_at", "year", "DESC")
+            ],
+            "categories": list(Category.objects.order_by(translated_ordering("name"))),
+            "partners": list(Organization.objects.order_by(translated_ordering("name"))),
+            "tags": list(Tag.objects.order_by(translated_ordering("name"))),
+        }
+        context.update(choices)
+        # The active filters are found among the choices: no query of their own.
         context["active_year"] = f.get("year")
+        context["active_category"] = pick(choices["categories"], f.get("category"))
+        context["active_partner"] = pick(choices["partners"], f.get("partner"))
+        context["active_tag"] = pick(choices["tags"], f.get("tag"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        )
         return context
 
 
-class ArticleDetailView(DetailView):
+def pick(objects, slug):
+    return next((obj for obj in objects if obj.slug == slug), None) if slug else None
+
+
+class ArticleDetailView(PageMixin, DetailView):
+    section = "news"
+
     def get_queryset(self):
         return with_links(Article.objects.published())
+
+    def get_breadcrumbs(self):
+        return [home_crumb(), news_crumb(), (self.object.title, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return [structured_data.news_article(self.request, self.object)]
+
+    def get_content_languages(self):
+        return content_languages(self.object, "title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
+        older = Q(publish_at__lt=article.publish_at) | Q(
+            publish_at=article.publish_at, pk__lt=article.pk
+        )
+        newer = Q(publish_at__gt=article.publish_at) | Q(
+            publish_at=article.publish_at, pk__gt=article.pk
+        )
+        context["previous_article"] = public.filter(older).order_by("-publish_at", "-pk").first()
+        context["next_article"] = public.filter(newer).order_by("publish_at", "pk").first()
+        context["related_articles"] = related_articles(article, public)
+        return context
+
+
+def related_articles(article, public):
+    """The latest articles sharing a partner or an event with this one.
+
+    EXISTS rather than a join: the database walks the public index newest first and stops
+    after a few matches, however many articles mention the same partner.
+    """
+    organization_ids = [o.pk for o in article.organizations.all()]
+    event_ids = [e.pk for e in article.events.all()]
+    if not organization_ids and not event_ids:
+        return []
+    shares_partner = Article.organizations.through.objects.filter(
+        article_id=OuterRef("pk"), organization_id__in=organization_ids
+    )
+    shares_event = Article.events.through.objects.filter(
+        article_id=OuterRef("pk"), event_id__in=event_ids
+    )
+    return list(
+        public.filter(Exists(shares_partner) | Exists(shares_event))
+        .exclude(pk=article.pk)
+        .order_by("-publish_at", "-pk")[:RELATED_ARTICLES]
+    )

@@ -1,11 +1,20 @@
+import json
+
 from django import template
+from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 
 from intloffice.translated import shown_language
 
 register = template.Library()
+
+# Characters that could end a <script> element or confuse an HTML parser, as JSON escapes.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
 
 
 @register.simple_tag(takes_context=True)
@@ -22,3 +31,66 @@ def lang_attr(obj, field):
     if code == get_language():
         return ""
     return format_html(' lang="{}"', code)
+
+
+@register.simple_tag
+def fallback_notice(obj, field):
+    """A discreet note when the main text is shown in another language than the page's."""
+    code = shown_language(obj, field)
+    if code == get_language():
+        return ""
+    name = get_language_info(code)["name_translated"]
+    return format_html(
+        '<p class="fallback-notice">{}</p>',
+        _("Not yet translated; shown in %(language)s.") % {"language": name},
+    )
+
+
+@register.simple_tag
+def jsonld(data):
+    """schema.org data as <script type="application/ld+json">, safe inside HTML."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
+        JSON_SCRIPT_ESCAPES
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context):
+    """hreflang alternates for the languages this page really has, and x-default."""
+    request = context["request"]
+    codes = context.get("content_languages") or [code for code, _name in settings.LANGUAGES]
+    path = request.path
+
+    def href(code):
+        return request.build_absolute_uri(translate_url(path, code))
+
+    default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in codes else codes[0]
+    links = [(code, href(code)) for code in codes] + [("x-default", href(default))]
+    return format_html_join("\n", '<link rel="alternate" hreflang="{}" href="{}">', links)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page without filters or tracking parameters; numbered pages keep their number."""
+    request = context["request"]
+    page = context.get("page_obj")
+    url = request.build_absolute_uri(request.path)
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
+
+
+@register.simple_tag
+def og_locale(code=None):
+    return OG_LOCALES.get(code or get_language(), "en_GB")
+
+
+@register.simple_tag
+def og_locale_alternates():
+    current = get_language()
+    return format_html_join(
+        "\n",
+        '<meta property="og:locale:alternate" content="{}">',
+        ((OG_LOCALES[code],) for code, _name in settings.LANGUAGES if code != current),
+    )

@@ -1,0 +1,53 @@
+"""What every public page tells browsers and search engines about itself."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
+
+from . import structured_data
+
+
+def content_languages(obj, field: str) -> list[str]:
+    """The languages in which ``obj.<field>`` has real text (for hreflang alternates)."""
+    return [
+        code
+        for code, _name in settings.LANGUAGES
+        if getattr(obj, build_localized_fieldname(field, code), None)
+    ]
+
+
+class PageMixin:
+    """Breadcrumbs, structured data and hreflang languages for a public page.
+
+    Views override the ``get_*`` hooks; the base template renders the rest.
+    """
+
+    section: str | None = None
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        return []
+
+    def get_structured_data(self) -> list[dict]:
+        return []
+
+    def get_content_languages(self) -> list[str] | None:
+        return None  # every language
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trail = self.get_breadcrumbs()
+        data = self.get_structured_data()
+        if len(trail) > 1:
+            data = [*data, structured_data.breadcrumbs(self.request, trail)]
+        context.update(
+            section=self.section,
+            breadcrumbs=trail,
+            structured_data=data,
+            content_languages=self.get_content_languages(),
+        )
+        return context
+
+
+def home_crumb() -> tuple[str, str]:
+    return (_("Home"), reverse("home"))

@@ -1,0 +1,174 @@
+"""schema.org JSON-LD for rich previews: plain dicts built from models, rendered by {% jsonld %}.
+
+Each builder takes the request to make absolute URLs; texts are in the active language
+(modeltranslation's fallback applies), and ``inLanguage`` says which one was shown.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+
+from .translated import shown_language
+
+ORGANIZATION_TYPES = {
+    "university": "CollegeOrUniversity",
+    "government": "GovernmentOrganization",
+    "company": "Corporation",
+    "foundation": "NGO",
+}
+ATTENDANCE_MODES = {
+    "offline": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def publisher(request) -> dict:
+    return {
+        "@type": "CollegeOrUniversity",
+        "name": str(settings.SITE_UNIVERSITY),
+        "url": absolute(request, reverse("home")),
+        "logo": {"@type": "ImageObject", "url": absolute(request, static("img/logo.png"))},
+    }
+
+
+def reference(request, obj) -> dict:
+    """A short mention of an organisation, person or event, linking to its own page."""
+    is_organization = obj._meta.model_name == "organization"
+    type_name = organization_type(obj) if is_organization else type(obj).__name__
+    return {"@type": type_name, "name": obj.name, "url": absolute(request, obj.get_absolute_url())}
+
+
+def organization_type(organization) -> str:
+    return ORGANIZATION_TYPES.get(organization.kind, "Organization")
+
+
+def description(text: str, words: int = 50) -> str:
+    return Truncator(strip_tags(text or "")).words(words, truncate="…")
+
+
+def news_article(request, article) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": Truncator(article.title).chars(110),
+        "description": description(article.summary or article.body),
+        "datePublished": localtime(article.publish_at).isoformat(),
+        "dateModified": localtime(article.updated_at).isoformat(),
+        "inLanguage": shown_language(article, "title"),
+        "url": absolute(request, article.get_absolute_url()),
+        "mainEntityOfPage": absolute(request, article.get_absolute_url()),
+        "publisher": publisher(request),
+        "author": {"@type": "Organization", "name": article.byline or str(settings.SITE_NAME)},
+        "image": [absolute(request, article.image.url)]
+        if article.image
+        else [absolute(request, static("img/logo.png"))],
+        "mentions": [
+            reference(request, obj)
+            for related in (article.organizations, article.people, article.events)
+            for obj in related.all()
+        ],
+    }
+    if article.category:
+        data["articleSection"] = article.category.name
+    return data
+
+
+def event(request, event) -> dict:
+    location = {
+        "@type": "Place",
+        "name": event.venue or event.city or "",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": event.city or "",
+            "addressCountry": event.country.code if event.country else "",
+        },
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.name,
+        "description": description(event.description or event.theme),
+        "startDate": localtime(event.start, ZoneInfo(event.timezone)).isoformat(),
+        "eventAttendanceMode": ATTENDANCE_MODES[event.format],
+        "eventStatus": "https://schema.org/EventScheduled",
+        "url": absolute(request, event.get_absolute_url()),
+        "inLanguage": shown_language(event, "name"),
+        "organizer": [reference(request, o) for o in event.organizers.all()],
+    }
+    if event.end:
+        data["endDate"] = localtime(event.end, ZoneInfo(event.timezone)).isoformat()
+    if event.format == "online":
+        data["location"] = {"@type": "VirtualLocation", "url": data["url"]}
+    elif event.format == "hybrid":
+        data["location"] = [location, {"@type": "VirtualLocation", "url": data["url"]}]
+    else:
+        data["location"] = location
+    if event.parent:
+        data["superEvent"] = reference(request, event.parent)
+    return data
+
+
+def organization(request, organization) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": organization_type(organization),
+        "name": organization.name,
+        "url": absolute(request, organization.get_absolute_url()),
+        "description": description(organization.description),
+    }
+    if organization.short_name:
+        data["alternateName"] = organization.short_name
+    if organization.website:
+        data["sameAs"] = [organization.website]
+    if organization.city or organization.country:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "addressLocality": organization.city or "",
+            "addressCountry": organization.country.code if organization.country else "",
+        }
+    if organization.parent:
+        data["parentOrganization"] = reference(request, organization.parent)
+    return data
+
+
+def person(request, person) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": person.name,
+        "url": absolute(request, person.get_absolute_url()),
+    }
+    if person.honorific:
+        data["honorificPrefix"] = person.honorific
+    if person.position:
+        data["jobTitle"] = person.position
+    if person.organization:
+        data["worksFor"] = reference(request, person.organization)
+    return data
+
+
+def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
+    """``trail``: (name, path) pairs from the home page to the current page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": number,
+                "name": str(name),
+                "item": absolute(request, path),
+            }
+            for number, (name, path) in enumerate(trail, start=1)
+        ],
+    }
