@@ -24,6 +24,11 @@ class TagAdmin(TabbedTranslationAdmin):
 
 
 class ArticleForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An article may exist in Russian or Chinese only; clean() asks for one title.
+        self.fields["title_en"].required = False
+
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in localized_fields("title")):

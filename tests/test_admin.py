@@ -76,3 +76,40 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
         "Харбинский политехнический университет",
         "哈尔滨工业大学",
     )
+
+
+def test_an_article_can_be_written_in_russian_only(superuser_client):
+    from news.models import Article
+
+    response = superuser_client.post(
+        reverse("admin:news_article_add"),
+        {
+            "title_en": "",
+            "title_ru": "Новость только на русском",
+            "slug": "novost-tolko-na-russkom",
+            "body_ru": "<p>Текст.</p>",
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "10:00:00",
+            "original_language": "ru",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    article = Article.objects.get(slug="novost-tolko-na-russkom")
+    assert article.title_ru == "Новость только на русском"
+    assert not article.title_en
+
+
+def test_an_article_needs_a_title_in_some_language(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:news_article_add"),
+        {
+            "slug": "untitled",
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "10:00:00",
+            "original_language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "Give the article a title in at least one language." in response.text
