@@ -1,0 +1,243 @@
+"""RSS, Atom and iCalendar feeds, fetched through the test client and parsed as readers do."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import feedparser
+import icalendar
+import pytest
+from django.utils import timezone
+
+from news.models import Article
+from partners.models import Organization
+from tests.conftest import SEED_SLUG
+from tests.factories import make_article, make_category, make_event, make_organization, make_tag
+
+FEEDS = ["/en/news/feed/", "/en/news/feed/atom/", "/en/partners/aturc/feed/"]
+SEED_TITLE = "Polytechnic University at the Fifth ATURC-2022 Summit"
+SEED_LINK = f"http://testserver/en/news/{SEED_SLUG}/"
+MOSCOW = ZoneInfo("Europe/Moscow")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def fetch_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    return response, feed
+
+
+def entry_for(feed, link):
+    return next(entry for entry in feed.entries if entry.link == link)
+
+
+@pytest.mark.parametrize(
+    ("url", "version", "content_type"),
+    [
+        ("/en/news/feed/", "rss20", "application/rss+xml; charset=utf-8"),
+        ("/en/news/feed/atom/", "atom10", "application/atom+xml; charset=utf-8"),
+    ],
+)
+def test_feed_lists_the_seed_article_with_its_date_author_and_text(
+    client, seed_article, url, version, content_type
+):
+    response, feed = fetch_feed(client, url)
+    assert response["Content-Type"] == content_type
+    assert feed.version == version
+    assert feed.feed.title == "International Office — News"
+    assert feed.feed.language == "en"
+    entry = entry_for(feed, SEED_LINK)
+    assert entry.title == SEED_TITLE
+    # Published at midnight, Moscow time: 21:00 UTC the day before.
+    published = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
+    assert published.astimezone(MOSCOW) == dt.datetime(2022, 6, 10, tzinfo=MOSCOW)
+    assert entry.author == "Prepared by the SPbPU International Office"
+    assert entry.summary.startswith("St. Petersburg Polytechnic University participated")
+    assert "in Xi'an in online" in response.text  # no "Xi&#x27;an" for literal readers
+    assert entry.summary.endswith("…")
+    assert len(entry.summary.split()) == 60
+    assert entry.id.startswith("urn:uuid:")
+
+
+def test_entry_ids_are_stable_and_differ_between_languages(client, seed_article):
+    first = entry_for(fetch_feed(client, "/en/news/feed/atom/")[1], SEED_LINK).id
+    seed_article.slug = "renamed"
+    seed_article.save()
+    renamed = fetch_feed(client, "/en/news/feed/atom/")[1].entries[0]
+    assert renamed.link == "http://testserver/en/news/renamed/"
+    assert renamed.id == first
+    assert fetch_feed(client, "/ru/news/feed/atom/")[1].entries[0].id != first
+
+
+def test_russian_feed_declares_russian_and_links_to_russian_pages(client, seed_article):
+    response, feed = fetch_feed(client, "/ru/news/feed/")
+    assert feed.feed.language == "ru"
+    assert feed.feed.title == "Международная служба — Новости"
+    assert feed.entries[0].link == f"http://testserver/ru/news/{SEED_SLUG}/"
+    assert 'xml:lang="ru"' in client.get("/ru/news/feed/atom/").text
+
+
+def test_feed_shows_each_language_with_fallback(client, db):
+    make_article(title_en="Summit report", title_ru="Отчёт о саммите", summary_ru="Кратко.")
+    ru = fetch_feed(client, "/ru/news/feed/")[1].entries[0]
+    assert (ru.title, ru.summary) == ("Отчёт о саммите", "Кратко.")
+    zh = fetch_feed(client, "/zh-hans/news/feed/")[1]
+    assert zh.feed.language == "zh-hans"
+    assert zh.entries[0].title == "Summit report"
+
+
+def test_categories_are_the_category_and_tags(client, db):
+    make_article(category=make_category(name_en="Cooperation"), tags=[make_tag(name_en="China")])
+    for url in FEEDS[:2]:
+        entry = fetch_feed(client, url)[1].entries[0]
+        assert [tag.term for tag in entry.tags] == ["Cooperation", "China"]
+
+
+def test_unpublished_articles_are_in_no_feed(client, seed_article):
+    aturc = Organization.objects.get(slug="aturc")
+    make_article(title_en="Draft news", status=Article.Status.DRAFT, organizations=[aturc])
+    make_article(title_en="Review news", status=Article.Status.REVIEW, organizations=[aturc])
+    make_article(
+        title_en="Future news",
+        publish_at=timezone.now() + dt.timedelta(hours=1),
+        organizations=[aturc],
+    )
+    for url in FEEDS:
+        response, feed = fetch_feed(client, url)
+        assert [entry.link for entry in feed.entries] == [SEED_LINK]
+        assert "news</title>" not in response.text
+
+
+def test_feed_holds_the_20_latest_articles(client, db):
+    for _ in range(21):
+        make_article()
+    feed = fetch_feed(client, "/en/news/feed/")[1]
+    published = [entry.published_parsed for entry in feed.entries]
+    assert len(published) == 20
+    assert published == sorted(published, reverse=True)
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_markup_in_an_article_is_text_in_the_feed(client, db, url):
+    make_article(
+        title_en="<script>alert(1)</script> Summit",
+        summary_en="",
+        body_en=(
+            "<p>&lt;img src=x onerror=alert(2)&gt; and "
+            '<a href="javascript:alert(3)">a link</a></p><script>alert(4)</script>'
+        ),
+        byline_en="<b>Prepared</b> by the office",
+        organizations=[make_organization(slug="aturc")],
+    )
+    response, feed = fetch_feed(client, url)
+    xml = response.text
+    for live in ["<script", "<img", "<a ", "<b>", 'href="javascript']:
+        assert live not in xml
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Summit" in xml
+    entry = feed.entries[0]
+    assert entry.title == "<script>alert(1)</script> Summit"
+    assert entry.author == "<b>Prepared</b> by the office"
+    # The description is HTML: the text "<img ...>" arrives escaped, to be shown as text.
+    assert entry.summary == "&lt;img src=x onerror=alert(2)&gt; and a link alert(4)"
+
+
+def test_partner_feed_holds_the_partners_articles_only(client, seed_article):
+    make_article(title_en="Unrelated news")
+    response, feed = fetch_feed(client, "/en/partners/aturc/feed/")
+    assert "Association of Technical Universities of Russia and China" in feed.feed.title
+    assert feed.feed.link == "http://testserver/en/partners/aturc/"
+    assert [entry.link for entry in feed.entries] == [SEED_LINK]
+
+
+def test_partner_feed_of_an_unknown_partner_is_404(client, db):
+    assert client.get("/en/partners/no-such-partner/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize(("url", "queries"), [*zip(FEEDS, [2, 2, 3], strict=True)])
+def test_feeds_cost_a_fixed_number_of_queries(
+    client, db, django_assert_max_num_queries, count, url, queries
+):
+    aturc = make_organization(slug="aturc")
+    category = make_category()
+    tags = [make_tag(), make_tag()]
+    for _ in range(count):
+        make_article(category=category, tags=tags, organizations=[aturc])
+    with django_assert_max_num_queries(queries):
+        feed = fetch_feed(client, url)[1]
+    assert len(feed.entries) == min(count, 20)
+    assert len(feed.entries[0].tags) == 3
+
+
+def fetch_calendar(client, url="/en/events/calendar.ics"):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def event_at(calendar, url):
+    return next(event for event in calendar.events if event["URL"] == url)
+
+
+def test_calendar_holds_the_summit_in_xian_time(client, seed_entities):
+    calendar = fetch_calendar(client)
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
+    assert calendar["X-WR-CALNAME"] == "International Office — Events"
+    summit = event_at(calendar, "http://testserver/en/events/fifth-aturc-summit-2022/")
+    assert summit["SUMMARY"] == "Fifth ATURC Summit"
+    start, end = summit.start, summit.end
+    assert start == dt.datetime(2022, 6, 9, 9, tzinfo=SHANGHAI)
+    assert end == dt.datetime(2022, 6, 9, 18, tzinfo=SHANGHAI)
+    assert summit["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    assert str(start.tzinfo) == "Asia/Shanghai"
+    assert "Science and Technology Innovation Center of Western China" in summit["LOCATION"]
+    assert "Xi'an" in summit["LOCATION"]
+    assert summit["DESCRIPTION"].startswith("The fifth summit of ATURC")
+    assert [tz.tz_name for tz in calendar.timezones] == ["Asia/Shanghai"]
+    assert calendar.get_missing_tzids() == set()
+
+
+def test_calendar_events_carry_the_properties_rfc_5545_requires(client, seed_entities):
+    make_event(name_en="Upcoming visit", timezone="Europe/Moscow", end=None)
+    calendar = fetch_calendar(client)
+    events = calendar.events
+    assert len(events) == 4
+    assert {event["SUMMARY"] for event in events} >= {"Upcoming visit", "Fifth ATURC Summit"}
+    for event in events:
+        assert event["UID"] and event["DTSTART"]
+        assert event["DTSTAMP"].to_ical().endswith(b"Z")  # UTC, as RFC 5545 demands
+    uids = [event["UID"] for event in events]
+    assert len(set(uids)) == len(uids)
+    # UIDs are how calendar apps recognise an event again: they do not change between
+    # fetches, nor between languages.
+    assert [event["UID"] for event in fetch_calendar(client).events] == uids
+    assert [event["UID"] for event in fetch_calendar(client, "/ru/events/calendar.ics").events] == (
+        uids
+    )
+
+
+def test_calendar_is_in_the_readers_language(client, seed_entities):
+    calendar = fetch_calendar(client, "/ru/events/calendar.ics")
+    assert calendar["X-WR-CALNAME"] == "Международная служба — Мероприятия"
+    summit = event_at(calendar, "http://testserver/ru/events/fifth-aturc-summit-2022/")
+    assert summit["SUMMARY"] == "Пятый саммит АТУРК"
+    assert "Сиань" in summit["LOCATION"]
+
+
+def test_calendar_survives_a_mistyped_time_zone(client, db):
+    make_event(name_en="Visit", timezone="Mars/Olympus_Mons")
+    event = fetch_calendar(client).events[0]
+    assert event["SUMMARY"] == "Visit"
+    assert str(event.start.tzinfo) == "Europe/Moscow"
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_calendar_costs_one_query(client, db, django_assert_max_num_queries, count):
+    for number in range(count):
+        make_event(timezone=["Asia/Shanghai", "Europe/Moscow"][number % 2])
+    with django_assert_max_num_queries(1):
+        calendar = fetch_calendar(client)
+    assert len(calendar.events) == count
