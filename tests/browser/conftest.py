@@ -1,0 +1,248 @@
+"""A real browser (Chromium through Playwright) against a live server with the seed data.
+
+Chromium, Java and the Nu HTML checker are system tools, not Python packages. When one is
+missing the tests that need it are skipped with the command that installs it, except in CI
+(the ``CI`` environment variable is set), where a missing tool fails the run: acceptance
+tests that silently skip prove nothing.
+"""
+
+import datetime as dt
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.conftest import SEED_SLUG, SEEDS
+
+# Playwright's sync API runs an event loop in the test thread, and Django refuses database
+# work from a thread with a running loop; the tests themselves are plain synchronous code.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VNU_JAR = Path(
+    os.environ.get("VNU_JAR", REPOSITORY / "var/tools/node_modules/vnu-jar/build/dist/vnu.jar")
+)
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+LANGUAGES = ["en", "ru", "zh-hans"]
+SEED_TITLE = "Polytechnic University at the Fifth ATURC-2022 Summit"
+# The public pages every release is checked on, by name: (path under /<lang>, status).
+PAGES = {
+    "home": ("/", 200),
+    "news-list": ("/news/", 200),
+    "article": (f"/news/{SEED_SLUG}/", 200),
+    "partner": ("/partners/aturc/", 200),
+    "person": ("/people/dmitry-arseniev/", 200),
+    "event": ("/events/fifth-aturc-summit-2022/", 200),
+    "search": ("/search/?q=ATURC", 200),
+    "not-found": ("/news/no-such-article/", 404),
+}
+
+
+def page_cases():
+    """(language, page name) pairs, with readable test ids such as ``ru-article``."""
+    return [pytest.param(lang, name, id=f"{lang}-{name}") for lang in LANGUAGES for name in PAGES]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def require_tool(available: bool, what: str, install: str) -> None:
+    """Skip (on a laptop) or fail (in CI) when a system tool the test needs is missing."""
+    if available:
+        return
+    if in_ci():
+        pytest.fail(
+            f"{what} is missing, and CI must not skip these tests: {install}", pytrace=False
+        )
+    pytest.skip(install)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_tool(CHROMIUM.exists(), f"Chromium ({CHROMIUM})", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+@pytest.fixture
+def open_browser_page(browser, request):
+    """A factory for fresh pages (own cookies, own viewport), closed after the test.
+
+    When the test fails, each page is photographed as it was at the failure.
+    """
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, locale="en-US")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        if request.node.stash.get(CALL_FAILED, False):
+            for page in context.pages:
+                screenshot(page, f"failed-{request.node.name}")
+        context.close()
+
+
+@pytest.fixture
+def page(open_browser_page):
+    return open_browser_page(DESKTOP)
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request, collected_static):
+    """pytest-django's live server, but static files come from WhiteNoise, as in production.
+
+    pytest-django wraps the server in Django's StaticFilesHandler, which answers every
+    /static/ request from the finders: it knows ``css/site.css`` but not the fingerprinted
+    ``css/site.<hash>.css`` that pages link to with DEBUG off, so every stylesheet was a 404.
+    Without the wrapper, WhiteNoise's middleware serves the files ``collected_static``
+    collected (it is created in the server thread, after that fixture changed STATIC_ROOT).
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site_data(transactional_db):
+    """The seed world plus a few more articles and an upcoming event.
+
+    The live server runs in another thread, so it only sees committed data: hence
+    ``transactional_db`` (which pytest-django's ``live_server`` needs anyway).
+    """
+    from partners.models import Event, Organization
+    from partners.seed import load_seed_entities
+    from tests.factories import make_article, make_event
+
+    load_seed_entities()
+    call_command("import_articles", SEEDS, verbosity=0)
+    aturc = Organization.objects.get(slug="aturc")
+    spbpu = Organization.objects.get(slug="spbpu")
+    now = timezone.now()
+    forum = make_event(
+        slug="aturc-youth-forum",
+        name_en="ATURC Youth Forum",
+        name_ru="Молодёжный форум АТУРК",
+        name_zh_hans="中俄工科大学联盟青年论坛",
+        start=now + dt.timedelta(days=30),
+        end=now + dt.timedelta(days=31),
+        city_en="Harbin",
+        city_ru="Харбин",
+        city_zh_hans="哈尔滨",
+        country="CN",
+        format=Event.Format.OFFLINE,
+    )
+    forum.organizers.set([aturc])
+    make_article(
+        slug="aturc-youth-forum-call-for-participants",
+        title_en="ATURC Youth Forum: call for participants",
+        title_ru="Молодёжный форум АТУРК: приём заявок",
+        summary_en="Students of ATURC member universities can apply until the end of the month.",
+        summary_ru="Студенты университетов АТУРК могут подать заявку до конца месяца.",
+        organizations=[aturc, spbpu],
+        events=[forum],
+        publish_at=now - dt.timedelta(days=2),
+    )
+    make_article(
+        slug="summer-school-in-shanghai",
+        title_en="Summer school in Shanghai",
+        title_zh_hans="上海暑期学校",
+        summary_en="Twenty students spent July at the representative office in Shanghai.",
+        summary_zh_hans="二十名学生七月在上海代表处学习。",
+        organizations=[Organization.objects.get(slug="spbpu-shanghai")],
+        publish_at=now - dt.timedelta(days=40),
+    )
+    make_article(
+        slug="new-joint-laboratory-with-rsf-support",
+        title_en="New joint laboratory with RSF support",
+        summary_en="The Russian Science Foundation supports a joint laboratory for three years.",
+        organizations=[Organization.objects.get(slug="russian-science-foundation")],
+        publish_at=now - dt.timedelta(days=120),
+    )
+
+
+@pytest.fixture
+def site(live_server, site_data):
+    """The live server's base URL, serving the data of ``site_data``."""
+    return live_server.url
+
+
+def visit(page, url: str, status: int = 200):
+    """Open ``url`` and wait until its web fonts are in: text width decides layout."""
+    response = page.goto(url)
+    assert response.status == status, f"{url} answered {response.status}, not {status}"
+    page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
+    return response
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page screenshot named by page and viewport, for people to look at."""
+    size = page.viewport_size
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    path = SCREENSHOTS / f"{slug}-{size['width']}x{size['height']}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def java():
+    found = shutil.which("java")
+    require_tool(bool(found), "Java", "apt-get install default-jre-headless")
+    require_tool(VNU_JAR.is_file(), f"The Nu HTML checker ({VNU_JAR})", "make test-tools")
+    return found
