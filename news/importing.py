@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 from unidecode import unidecode
 
+from intloffice.search import refresh_search_vectors
 from intloffice.translated import localized_fields
 
 from .mentions import MentionMatcher, replace_links
@@ -242,6 +243,10 @@ class Importer:
                 "updated_at",
             ]
             Article.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+        # Bulk writes send no post_save: one UPDATE refreshes the batch's search vectors.
+        refresh_search_vectors(
+            Article.objects.filter(pk__in=[a.pk for a in new_articles + changed])
+        )
         if self.matcher is not None:
             replace_links(
                 {

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -103,6 +105,8 @@ class Article(TimeStamped):
     import_key = models.CharField(
         _("import key"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -116,6 +120,8 @@ class Article(TimeStamped):
             # The public list: WHERE status = 'published' AND publish_at <= now ORDER BY
             # publish_at DESC.
             models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
+            # A plain (unused) index on SQLite, which ignores USING gin.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 
     def __str__(self):

@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -47,11 +49,15 @@ class Organization(TimeStamped):
         related_name="children",
         help_text=_("For example, a representative office belongs to its university."),
     )
+    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["slug"]
+        # A plain (unused) index on SQLite, which ignores USING gin.
+        indexes = [GinIndex(fields=["search_vector"], name="organization_search_idx")]
 
     def __str__(self):
         return self.short_name or self.name
@@ -119,11 +125,15 @@ class Person(TimeStamped):
         blank=True,
         help_text=_("An e-mail address or telephone number the person agreed to publish."),
     )
+    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["slug"]
+        # A plain (unused) index on SQLite, which ignores USING gin.
+        indexes = [GinIndex(fields=["search_vector"], name="person_search_idx")]
 
     def __str__(self):
         return self.name
@@ -197,6 +207,8 @@ class Event(TimeStamped):
     participants = models.ManyToManyField(
         Person, through="Participation", verbose_name=_("participants"), related_name="events"
     )
+    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -204,6 +216,8 @@ class Event(TimeStamped):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-start"]
+        # A plain (unused) index on SQLite, which ignores USING gin.
+        indexes = [GinIndex(fields=["search_vector"], name="event_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
