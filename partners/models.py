@@ -1,5 +1,8 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from intloffice.models import TimeStamped, split_aliases
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/Moscow or Asia/Shanghai."),
+            params={"value": value},
+        ) from None
+
 
 ALIASES_HELP = _(
     "Other names this is mentioned by, in any language, one per line "
@@ -194,6 +208,7 @@ class Event(TimeStamped):
         _("time zone"),
         max_length=64,
         default="Europe/Moscow",
+        validators=[validate_time_zone],
         help_text=_("Where the event takes place, for example Asia/Shanghai."),
     )
     venue = models.CharField(_("venue"), max_length=255, blank=True)

@@ -252,3 +252,13 @@ def test_markup_in_an_imported_file_is_shown_as_text_everywhere(client, db):
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
         assert "<img src=x" not in html and 'href="javascript:' not in html, url
+
+
+def test_an_event_time_zone_must_be_a_real_zone(db):
+    from django.core.exceptions import ValidationError
+
+    event = make_event(timezone="Asia/Shanghai")
+    event.full_clean()
+    event.timezone = "Asia/Shangai"
+    with pytest.raises(ValidationError, match="not a time zone name"):
+        event.full_clean()
