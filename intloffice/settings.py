@@ -5,6 +5,7 @@ DJANGO_DEBUG says so (``make run`` does). Production sets DJANGO_SECRET_KEY,
 DJANGO_ALLOWED_HOSTS and DATABASE_URL; a missing secret key with DEBUG off stops start-up.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_countries",
+    "django_prose_editor",
+    "reversion",
+    "reversion_compare",
+    "axes",
+    "sorl.thumbnail",
     "intloffice",
     "partners",
     "news",
@@ -71,7 +77,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: 5 failures for one username from one address lock that pair out for
+# 15 minutes; a colleague's typos behind the same address lock out nobody else.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login kept, for the audit trail
 
 ROOT_URLCONF = "intloffice.urls"
 WSGI_APPLICATION = "intloffice.wsgi.application"
@@ -185,6 +207,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Who logged in, failed to, published or unpublished what, and when.
+    "loggers": {"intloffice.audit": {"level": "INFO"}},
 }
 
 if not DEBUG:

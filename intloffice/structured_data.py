@@ -4,6 +4,7 @@ Each builder takes the request to make absolute URLs; texts are in the active la
 (modeltranslation's fallback applies), and ``inLanguage`` says which one was shown.
 """
 
+import html
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -52,8 +53,8 @@ def organization_type(organization) -> str:
     return ORGANIZATION_TYPES.get(organization.kind, "Organization")
 
 
-def description(text: str, words: int = 50) -> str:
-    return Truncator(strip_tags(text or "")).words(words, truncate="…")
+def description(text: str, characters: int = 300) -> str:
+    return Truncator(html.unescape(strip_tags(text or ""))).chars(characters, truncate="…")
 
 
 def news_article(request, article) -> dict:

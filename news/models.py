@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intloffice.images import ProcessedImageField
 from intloffice.models import TimeStamped
 from partners.models import Event, Organization, Person
+
+from .html import HTMLField
 
 
 class Category(TimeStamped):
@@ -57,7 +60,7 @@ class Article(TimeStamped):
         help_text=_("The article's address. Keep it once published: links depend on it."),
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("The lead, plain text."))
-    body = models.TextField(_("body"), blank=True)
+    body = HTMLField(_("body"), blank=True)
     byline = models.CharField(_("byline"), max_length=255, blank=True)
     original_language = models.CharField(
         _("original language"),
@@ -73,8 +76,18 @@ class Article(TimeStamped):
         default=timezone.now,
         help_text=_("The article is public from this moment once it is published."),
     )
-    image = models.ImageField(_("featured image"), upload_to="articles/%Y/", blank=True)
-    image_alt = models.CharField(_("image description (alt text)"), max_length=255, blank=True)
+    image = ProcessedImageField(_("featured image"), upload_to="articles/%Y/", blank=True)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    image_decorative = models.BooleanField(
+        _("the image is decorative"),
+        default=False,
+        help_text=_("Tick only if the image adds nothing to the text: it needs no description."),
+    )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     category = models.ForeignKey(
@@ -107,6 +120,19 @@ class Article(TimeStamped):
     )
     # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+
+    # Raised by one on every save: a form holding an older number was opened before
+    # someone else's save, and must not overwrite it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

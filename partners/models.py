@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from intloffice.images import ProcessedImageField
 from intloffice.models import TimeStamped, split_aliases
 
 
@@ -46,7 +47,7 @@ class Organization(TimeStamped):
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = ProcessedImageField(_("logo"), upload_to="logos/", blank=True)
     description = models.TextField(_("description"), blank=True)
     member_count = models.PositiveIntegerField(
         _("member count"),
@@ -130,7 +131,7 @@ class Person(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="people",
     )
-    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo = ProcessedImageField(_("photo"), upload_to="people/", blank=True)
     photo_alt = models.CharField(_("photo description (alt text)"), max_length=255, blank=True)
     bio = models.TextField(_("biography"), blank=True)
     public_contact = models.CharField(

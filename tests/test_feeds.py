@@ -139,7 +139,8 @@ def test_markup_in_an_article_is_text_in_the_feed(client, db, url):
     assert entry.title == "<script>alert(1)</script> Summit"
     assert entry.author == "<b>Prepared</b> by the office"
     # The description is HTML: the text "<img ...>" arrives escaped, to be shown as text.
-    assert entry.summary == "&lt;img src=x onerror=alert(2)&gt; and a link alert(4)"
+    # (The <script> element itself never got stored: bodies are sanitised on write.)
+    assert entry.summary == "&lt;img src=x onerror=alert(2)&gt; and a link"
 
 
 def test_partner_feed_holds_the_partners_articles_only(client, seed_article):

@@ -1,9 +1,10 @@
+import html
 import json
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -15,6 +16,13 @@ register = template.Library()
 # Characters that could end a <script> element or confuse an HTML parser, as JSON escapes.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
+
+
+@register.filter
+def text_of(html_text):
+    """The readable text of stored HTML: tags dropped, entities turned back into
+    characters (the template escapes the result again)."""
+    return html.unescape(strip_tags(html_text or ""))
 
 
 @register.simple_tag(takes_context=True)
