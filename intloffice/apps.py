@@ -9,6 +9,7 @@ class IntlofficeConfig(AppConfig):
         from news.models import Article
         from partners.models import Event, Organization, Person
 
+        from . import audit  # noqa: F401  (connects the login receivers)
         from .search import refresh_on_save
 
         # Every save keeps the row's search vector current with one UPDATE. Bulk writes

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.images import ProcessedImageField
 from intloffice.models import TimeStamped
@@ -43,6 +44,19 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one definition of "public": published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        """Published, but its time has not come yet: it will appear by itself."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def missing_translation(self):
+        """Articles whose title or body is empty in at least one language."""
+        missing = models.Q()
+        for code, _name in settings.LANGUAGES:
+            for field in ("title", "body"):
+                column = build_localized_fieldname(field, code)
+                missing |= models.Q(**{f"{column}__isnull": True}) | models.Q(**{column: ""})
+        return self.filter(missing)
 
 
 class Article(TimeStamped):

@@ -94,6 +94,10 @@ class ArticleDetailView(PageMixin, DetailView):
     section = "news"
 
     def get_queryset(self):
+        # Staff preview drafts and scheduled articles at their public address; everyone
+        # else gets a 404 for anything not public.
+        if self.request.user.has_perm("news.view_article"):
+            return with_links(Article.objects.all())
         return with_links(Article.objects.published())
 
     def get_breadcrumbs(self):
@@ -118,6 +122,7 @@ class ArticleDetailView(PageMixin, DetailView):
         context["previous_article"] = public.filter(older).order_by("-publish_at", "-pk").first()
         context["next_article"] = public.filter(newer).order_by("publish_at", "pk").first()
         context["related_articles"] = related_articles(article, public)
+        context["preview"] = not article.is_public()
         return context
 
 

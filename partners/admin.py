@@ -1,11 +1,17 @@
+import reversion
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.translated import localized_fields
 
 from .models import Event, Membership, Organization, Participation, Person
+
+# The search vector is derived from the text: history and restores leave it out.
+for model in (Organization, Person, Event):
+    reversion.register(model, exclude=["search_vector"])
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,7 +33,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TabbedTranslationAdmin):
+class OrganizationAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
     list_filter = ["kind", "country"]
@@ -56,7 +62,7 @@ class PersonParticipationInline(ParticipationInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
+class PersonAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "position", "organization", "updated_at"]
     list_filter = ["organization__kind"]
     list_select_related = ["organization"]
@@ -72,7 +78,7 @@ class PersonAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(TabbedTranslationAdmin):
+class EventAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "kind", "start", "end", "format", "city"]
     list_filter = ["kind", "format", "country"]
     date_hierarchy = "start"

@@ -99,6 +99,7 @@ def test_an_article_can_be_written_in_russian_only(superuser_client):
             "publish_at_0": "2026-01-01",
             "publish_at_1": "10:00:00",
             "original_language": "ru",
+            "based_on_version": "1",
         },
     )
     assert response.status_code == 302, response.context["adminform"].errors
