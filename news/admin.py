@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -250,6 +251,6 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     def unpublish(self, request, queryset):
         self._apply_to_selected(request, queryset, "unpublish")
 
-    @admin.action(description=_("Archive"), permissions=["publish"])
+    @admin.action(description=pgettext_lazy("workflow action", "Archive"), permissions=["publish"])
     def archive(self, request, queryset):
         self._apply_to_selected(request, queryset, "archive")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Article
 
@@ -61,7 +62,7 @@ TRANSITIONS = {
         ),
         Transition(
             "archive",
-            _("Archive"),
+            pgettext_lazy("workflow action", "Archive"),
             frozenset({Status.PUBLISHED, Status.DRAFT, Status.REVIEW}),
             Status.ARCHIVED,
             PUBLISH,
