@@ -1,10 +1,205 @@
-"""Uploaded images: validated, re-encoded and renamed by the server. (stub: to be written)"""
+"""Uploaded images: validated, re-encoded and renamed by the server.
 
+Every upload through a ``ProcessedImageField`` (the admin, any ModelForm) goes through
+``normalised()``: only JPEG, PNG and WebP are accepted, within a cap on bytes and on
+pixels; the picture is decoded, turned upright by its EXIF orientation, converted to
+sRGB and saved again without any metadata (EXIF with GPS, XMP, comments, text chunks,
+ICC profile), under a random name chosen here. What reaches the storage is therefore a
+file Pillow wrote, never the bytes or the name a browser sent.
+"""
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+# 10 MB: a camera JPEG is 3-8 MB; anything larger is a scan or a mistake.
+MAX_BYTES = 10 * 1024 * 1024
+# 40 million pixels (8000 × 5000): above every phone and most cameras, and it keeps a
+# decoded RGBA image under 160 MB of memory. Pillow's own bomb limit is about 89 million.
+MAX_PIXELS = 40_000_000
+
+# Pillow format name -> (file extension, MIME type). Only these decoders are ever used.
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+JPEG_QUALITY = 85
+WEBP_QUALITY = 85
+
+MESSAGES = {
+    "unsupported": _(
+        "This file is not a JPEG, PNG or WebP image; other files (SVG, GIF, TIFF, …) "
+        "are not accepted."
+    ),
+    "damaged": _("The image could not be read: the file is damaged or incomplete."),
+    "too_many_pixels": _(
+        "The image has too many pixels: at most %(limit)s million are accepted "
+        "(for example 8000 × 5000)."
+    ),
+    "too_large": _("The file is too large (%(size)s): at most %(limit)s are accepted."),
+}
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What ``validate_image`` learnt from the header, before any decoding."""
+
+    format: str  # "JPEG", "PNG" or "WEBP"
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return FORMATS[self.format][0]
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.format][1]
+
+
+def _refuse(code: str, **params) -> ValidationError:
+    return ValidationError(MESSAGES[code], code=code, params=params)
+
+
+def _size_of(file) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+    return size
+
+
+def _open(file) -> Image.Image:
+    """Open (not decode) an image with the three allowed decoders only, a
+    decompression bomb being an error rather than a warning."""
+    file.seek(0)
+    # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; both are refusals.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return Image.open(file, formats=list(FORMATS))
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise _refuse("too_many_pixels", limit=MAX_PIXELS // 1_000_000) from error
+        except UnidentifiedImageError as error:
+            raise _refuse("unsupported") from error
+        except (OSError, SyntaxError, ValueError) as error:
+            raise _refuse("damaged") from error
+
+
+def validate_image(file) -> ImageInfo:
+    """Check an uploaded file is a JPEG, PNG or WebP image within MAX_BYTES and
+    MAX_PIXELS, reading only its header. Raises ValidationError with a one-line reason."""
+    size = _size_of(file)
+    if size > MAX_BYTES:
+        raise _refuse("too_large", size=filesizeformat(size), limit=filesizeformat(MAX_BYTES))
+    with _open(file) as image:
+        width, height = image.size
+        info = ImageInfo(format=image.format, width=width, height=height)
+    if width * height > MAX_PIXELS:
+        raise _refuse("too_many_pixels", limit=MAX_PIXELS // 1_000_000)
+    return info
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
+def _to_srgb(image: Image.Image, mode: str) -> Image.Image:
+    """The pixels in ``mode`` ("RGB", "RGBA" or "L"), converted from the embedded colour
+    profile to sRGB when there is one, so the profile itself need not be kept."""
+    icc = image.info.get("icc_profile")
+    if icc and mode != "L":
+        source_mode = "RGBA" if mode == "RGBA" else image.mode
+        if source_mode not in ("RGB", "RGBA", "CMYK", "L"):
+            source_mode = "RGB"
+        try:
+            return ImageCms.profileToProfile(
+                image if image.mode == source_mode else image.convert(source_mode),
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                ImageCms.createProfile("sRGB"),
+                outputMode=mode,
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # A broken or mismatched profile: the plain conversion below will do.
+    return image if image.mode == mode else image.convert(mode)
+
+
+def normalised(file) -> ContentFile:
+    """The uploaded image validated, decoded, turned upright, stripped of all metadata
+    and re-encoded in its own format, as a new file named by the server
+    (``<uuid4 hex>.<jpg|png|webp>``). Animated images keep their first frame."""
+    info = validate_image(file)
+    with _open(file) as image:
+        try:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+        except (OSError, SyntaxError, ValueError) as error:
+            raise _refuse("damaged") from error
+    if upright.mode.startswith("I"):
+        # 16-bit grey (PNG): scale to 8 bits; a plain conversion would clip it to white.
+        upright = upright.convert("I").point(lambda value: value * (1 / 257)).convert("L")
+
+    # JPEG has no alpha; WebP has no grey; palettes are expanded (optimize keeps it small).
+    if _has_alpha(upright) and info.format != "JPEG":
+        mode = "RGBA"
+    elif upright.mode in ("1", "L") and info.format != "WEBP":
+        mode = "L"
+    else:
+        mode = "RGB"
+    pixels = _to_srgb(upright, mode)
+    # Nothing of the original's metadata may reach the encoder: EXIF (GPS), XMP,
+    # comments, PNG text chunks and the ICC profile all live in .info.
+    pixels.info = {}
+
+    output = io.BytesIO()
+    if info.format == "JPEG":
+        pixels.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif info.format == "PNG":
+        pixels.save(output, "PNG", optimize=True)
+    else:
+        pixels.save(output, "WEBP", quality=WEBP_QUALITY)
+
+    result = ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{info.extension}")
+    result.content_type = info.content_type
+    return result
+
+
+class ProcessedImageFormField(forms.ImageField):
+    """An image upload checked and re-encoded by ``normalised()``: cleaning returns the
+    new file, so a form saves the server's version or nothing at all."""
+
+    default_error_messages = {**forms.ImageField.default_error_messages, **MESSAGES}
+
+    def to_python(self, data):
+        # FileField's checks (empty file, missing name), not ImageField's: it would open
+        # the upload with every Pillow decoder, which is what we avoid.
+        data = forms.FileField.to_python(self, data)
+        if data is None:
+            return None
+        return normalised(data)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ",".join(mime for _ext, mime in FORMATS.values())
+        return attrs
 
 
 class ProcessedImageField(models.ImageField):
     """An ImageField whose uploads are checked and normalised before they are stored."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ProcessedImageFormField, **kwargs})
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()

@@ -1,5 +1,6 @@
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.pages import content_languages
@@ -78,6 +80,7 @@ class ArticleForm(forms.ModelForm):
                         "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
                     },
                 )
+        self.require_alt_text(cleaned)
         if self.data.get("_transition") == "schedule":
             publish_at = cleaned.get("publish_at")
             if publish_at and publish_at <= timezone.now():
@@ -85,6 +88,22 @@ class ArticleForm(forms.ModelForm):
                     "publish_at", _("To schedule, choose a publication date in the future.")
                 )
         return cleaned
+
+    def require_alt_text(self, cleaned):
+        """An image needs a description in every language the article is written in,
+        unless it is marked decorative."""
+        has_image = cleaned.get("image") or (cleaned.get("image") is None and self.instance.image)
+        if not has_image or cleaned.get("image_decorative"):
+            return
+        for code, name in settings.LANGUAGES:
+            title = cleaned.get(build_localized_fieldname("title", code))
+            alt_field = build_localized_fieldname("image_alt", code)
+            if title and not cleaned.get(alt_field):
+                self.add_error(
+                    alt_field,
+                    _("Describe the image in %(language)s, or mark it as decorative.")
+                    % {"language": name},
+                )
 
 
 class AttentionFilter(admin.SimpleListFilter):

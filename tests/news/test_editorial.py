@@ -266,3 +266,33 @@ def test_admin_index_lists_what_needs_attention(client, publisher):
     assert "?attention=review" in html and "?attention=scheduled" in html
     review = client.get(reverse("admin:news_article_changelist") + "?attention=review")
     assert review.context["cl"].result_count == 1
+
+
+def test_an_image_needs_alt_text_in_each_written_language_unless_decorative(
+    client, publisher, tmp_path, settings
+):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    article = make_article(status=Article.Status.DRAFT, title_ru="Заголовок")
+    url = reverse("admin:news_article_change", args=[article.pk])
+    client.force_login(publisher)
+
+    def jpeg():
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "JPEG")
+        buffer.seek(0)
+        buffer.name = "photo.jpg"
+        return buffer
+
+    refused = client.post(url, form_data(article, image=jpeg(), image_alt_en="A red square"))
+    assert refused.status_code == 200
+    assert "Describe the image in Russian" in refused.text
+    article.refresh_from_db()
+    assert not article.image
+    decorative = client.post(url, form_data(article, image=jpeg(), image_decorative="on"))
+    assert decorative.status_code == 302
+    article.refresh_from_db()
+    assert article.image and article.image_decorative
