@@ -132,6 +132,10 @@ def test_list_actions_follow_the_same_rules(client, editor, publisher):
     client.force_login(publisher)
     client.post(url, {"action": "publish_now", "_selected_action": [a.pk for a in drafts]})
     assert Article.objects.published().filter(pk__in=[a.pk for a in drafts]).count() == 2
+    from reversion.models import Version
+
+    history = Version.objects.get_for_object(drafts[0])
+    assert history.count() == 1 and history.get().revision.user == publisher
 
 
 def test_staff_preview_drafts_and_the_public_gets_404(client, editor):
