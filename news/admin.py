@@ -221,7 +221,6 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         article = obj or Article(status=Article.Status.DRAFT)
         context["transitions"] = workflow.available(request.user, article)
-        context["preview_url"] = obj.get_absolute_url() if obj and obj.pk else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -237,6 +236,7 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
                 raise PermissionDenied(str(error)) from error
         super().save_model(request, obj, form, change)
         if name:
+            workflow.record(obj, name, request.user)
             messages.success(
                 request,
                 _("%(title)s: %(action)s.")

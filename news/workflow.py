@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,9 +110,20 @@ def apply(
     article.last_edited_by = user if user.is_authenticated else None
     if save:
         article.version += 1
-        article.save(
-            update_fields=["status", "publish_at", "last_edited_by", "version", "updated_at"]
-        )
+        # A revision (who, when, which action) like an edit; inside the admin's own
+        # revision block this joins that one.
+        with reversion.create_revision():
+            reversion.set_user(user if user.is_authenticated else None)
+            reversion.set_comment(str(transition.label))
+            article.save(
+                update_fields=["status", "publish_at", "last_edited_by", "version", "updated_at"]
+            )
+        record(article, name, user)
+    return article
+
+
+def record(article: Article, name: str, user) -> None:
+    """The audit line of a transition, once the article is saved (and has its id)."""
     audit.info(
         "%s: %s article %s %r (publish at %s)",
         user,
@@ -120,4 +132,3 @@ def apply(
         article.slug,
         article.publish_at.isoformat(),
     )
-    return article

@@ -231,6 +231,9 @@ def test_logins_and_publications_are_logged(client, publisher, caplog):
     article = make_article(status=Article.Status.REVIEW)
     workflow.apply(article, "publish", publisher)
     workflow.apply(article, "unpublish", publisher)
+    from reversion.models import Version
+
+    assert Version.objects.get_for_object(article).count() == 2  # outside the admin too
     text = caplog.text
     assert "login failed for 'publisher'" in text
     assert "publisher logged in" in text
@@ -300,3 +303,24 @@ def test_an_image_needs_alt_text_in_each_written_language_unless_decorative(
     assert decorative.status_code == 302
     article.refresh_from_db()
     assert article.image and article.image_decorative
+
+
+def test_a_transition_on_a_new_article_is_logged_with_its_id(client, editor, caplog):
+    caplog.set_level(logging.INFO, logger="intloffice.audit")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:news_article_add"),
+        {
+            "title_en": "Summer school",
+            "slug": "summer-school",
+            "body_en": "<p>Text</p>",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "10:00:00",
+            "original_language": "en",
+            "_transition": "submit",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="summer-school")
+    assert article.status == Article.Status.REVIEW
+    assert f"editor: submit article {article.pk} 'summer-school'" in caplog.text
