@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 from unidecode import unidecode
 
+from intloffice.page_cache import content_changed
 from intloffice.search import refresh_search_vectors
 from intloffice.translated import localized_fields
 
@@ -193,8 +194,12 @@ class Importer:
                     report.failures.append((str(source.path), f"database refused it: {error}"))
                     continue
                 self.add(report, counts)
+            content_changed()
             return
         self.add(report, counts)
+        if counts[0] or counts[1]:
+            # Bulk writes send no signals: the committed batch renews cached pages itself.
+            content_changed()
 
     @staticmethod
     def add(report: ImportReport, counts: tuple[int, int, int]) -> None:
@@ -341,5 +346,8 @@ def import_articles(
                 raise ImportAborted
     except ImportAborted:
         report.rolled_back = True
+    else:
+        if strict and not dry_run and (report.created or report.updated):
+            content_changed()
     report.seconds = time.monotonic() - started
     return report

@@ -19,6 +19,7 @@ from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.models import split_aliases
+from intloffice.page_cache import content_changed
 from intloffice.translated import localized_fields
 from partners.models import Event, Organization, Person
 
@@ -131,4 +132,5 @@ def link_all_articles(batch_size: int = 500) -> int:
     if batch:
         replace_links(batch)
         count += len(batch)
+    content_changed()  # links are shown on partner, person and event pages
     return count

@@ -7,6 +7,14 @@ SEEDS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seeds")
 SEED_SLUG = "polytechnic-university-at-the-fifth-aturc-2022-summit"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages (the database is rolled back, the cache not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seed_entities(db):
     from partners.seed import load_seed_entities

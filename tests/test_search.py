@@ -289,7 +289,8 @@ def test_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
     assert response.context["result_count"] == 4 * count + 1
 
 
-def test_no_query_costs_no_database_work(client, db, django_assert_num_queries):
+def test_no_query_costs_no_database_work(client, db, django_assert_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the page cache's own bookkeeping is not search's
     with django_assert_num_queries(0):
         search(client, "")
         search(client, "!!!")
@@ -309,9 +310,11 @@ def test_saved_changes_are_searchable_at_once(client, db):
 
 def test_save_of_other_fields_does_not_touch_the_vector(db, django_assert_num_queries):
     organization = make_organization(name_en="Okapi Institute")
-    with django_assert_num_queries(1):
+    # Every save also starts a new page-cache generation: one query for the next
+    # scheduled publication.
+    with django_assert_num_queries(2):
         organization.save(update_fields=["member_count"])
-    expected = 2 if on_postgresql() else 1
+    expected = 3 if on_postgresql() else 2
     with django_assert_num_queries(expected):
         organization.save(update_fields=["name_en"])
 
