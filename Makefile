@@ -6,7 +6,7 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run serve test test-tools lint format install messages check clean bench-import
+.PHONY: run serve bench test test-tools lint format install messages check clean bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ format: install
 messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# The whole site under load (wrk), cached and uncached: N articles (default 10,000).
+bench: install
+	$(BIN)/python bench/site_bench.py $(if $(N),--n $(N)) $(if $(DURATION),--duration $(DURATION))
 
 # Import N articles (default 10,000) into a throwaway PostgreSQL database, twice.
 bench-import: install

@@ -1,0 +1,245 @@
+"""Load test of the production server: make bench [N=10000] [DURATION=30].
+
+Writes and imports a corpus of N articles into PostgreSQL (bench/import_bench.py), starts
+gunicorn (as `make serve` does) with the page cache on, then off, loads each page with
+wrk from 127.0.0.1, and prints requests/s, p50/p99 latency, errors, SQL queries per page,
+worker memory and each page's throughput as a share of /healthz in the same run.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import import_bench  # noqa: E402
+
+ROOT = import_bench.ROOT
+PER_PAGE = 20
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "intloffice.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def worker_memory_mb(server: subprocess.Popen) -> float:
+    """The largest resident memory among the gunicorn workers."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return max(sizes, default=0)
+
+
+def run_wrk(url: str, connections: int, duration: int, script: str | None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {m[0]: m[1] for m in re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(g) for g in socket.groups()) if socket else 0
+    )
+    return {
+        "rate": rate,
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "errors": errors,
+    }
+
+
+def published_count(database_url: str) -> int:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM news_article WHERE status = 'published' AND publish_at <= now()"
+        )
+        return cursor.fetchone()[0]
+
+
+def warm_up(port: int, paths: list[str]) -> None:
+    """Fill the shared page cache so that 'cached' measures cached pages."""
+    for path in paths:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            response.read()
+
+
+def article_paths(database_url: str, count: int = 300) -> list[str]:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT slug FROM news_article WHERE status = 'published' AND publish_at <= now() "
+            "ORDER BY publish_at DESC LIMIT %s",
+            [count],
+        )
+        return [f"/en/news/{slug}/" for (slug,) in cursor.fetchall()]
+
+
+def rotating_script(paths: list[str]) -> str:
+    lua = "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+    lua += "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(lua)
+    return handle.name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=int(os.environ.get("N", 10000)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 30)))
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--port", type=int, default=8811)
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", import_bench.DEFAULT_DATABASE_URL),
+    )
+    args = parser.parse_args()
+
+    if not args.skip_import:
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "import_bench.py"),
+                "--n",
+                str(args.n),
+                "--database-url",
+                args.database_url,
+            ],
+            check=True,
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        # One cache shared by every worker, as in production.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    last_page = max(1, math.ceil(published_count(args.database_url) / PER_PAGE))
+    articles = article_paths(args.database_url)
+    pages = {
+        "/healthz": "/healthz",
+        "home": "/en/",
+        "news page 1": "/en/news/",
+        f"news page {last_page}": f"/en/news/?page={last_page}",
+        f"articles ({len(articles)} rotating)": articles,
+        "partner": "/en/partners/aturc/",
+        "search": "/en/search/?q=university+cooperation",
+        "RSS feed": "/en/news/feed/",
+        "sitemap": "/sitemap.xml",
+    }
+    counts = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "count_queries.py"),
+                *[p if isinstance(p, str) else p[0] for p in pages.values()],
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    script = rotating_script(articles)
+    lines = [
+        f"Site benchmark: {args.n} articles, gunicorn {args.workers} sync workers, "
+        f"wrk -c{args.connections} -d{args.duration}s from 127.0.0.1",
+        f"{'page':<28}{'mode':<10}{'req/s':>9}{'p50':>10}{'p99':>10}{'errors':>8}"
+        f"{'SQL':>6}{'% healthz':>11}{'worker MB':>11}",
+    ]
+    for mode, seconds in (("cached", "600"), ("uncached", "0")):
+        server = start_server(
+            {**env, "DJANGO_PAGE_CACHE_SECONDS": seconds}, args.port, args.workers
+        )
+        try:
+            if mode == "cached":
+                warm_up(
+                    args.port,
+                    [
+                        p
+                        for path in pages.values()
+                        for p in ([path] if isinstance(path, str) else path)
+                    ],
+                )
+            baseline = None
+            for name, path in pages.items():
+                first = path if isinstance(path, str) else path[0]
+                url = f"http://127.0.0.1:{args.port}{first}"
+                result = run_wrk(
+                    url, args.connections, args.duration, None if isinstance(path, str) else script
+                )
+                baseline = baseline or result["rate"]
+                share = 100 * result["rate"] / baseline
+                lines.append(
+                    f"{name:<28}{mode:<10}{result['rate']:>9.0f}{result['p50']:>10}"
+                    f"{result['p99']:>10}{result['errors']:>8}{str(counts.get(first, '-')):>6}"
+                    f"{share:>10.0f}%{worker_memory_mb(server):>11.0f}"
+                )
+                print(lines[-1], flush=True)
+        finally:
+            stop_server(server)
+    report = "\n".join(lines)
+    print("\n" + report)
+    out = ROOT / "var" / "bench" / f"site-{args.n}.txt"
+    out.write_text(report + "\n")
+    print(f"(written to {out.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
