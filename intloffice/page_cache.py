@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_response_headers
 
+from news.models import Article
+
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
 CACHED_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
@@ -27,8 +29,6 @@ CACHED_PATHS = {"/sitemap.xml", "/robots.txt"}
 
 def new_generation() -> str:
     """Start a new generation: every cached page is stale from now on."""
-    from news.models import Article
-
     generation = uuid.uuid4().hex[:16]
     next_publication = (
         Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)

@@ -11,7 +11,6 @@ ORed, so a Russian word in another form and an English plural both match.
 Elsewhere (SQLite) every word of the query must be contained in one of the same columns.
 """
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -38,6 +37,7 @@ from news.models import Article
 from partners.models import Event, Organization, Person
 
 from .pages import PageMixin, home_crumb
+from .text import CJK_CHARACTERS, html_to_text
 from .translated import fallback_chain, translated_ordering
 
 MAX_QUERY_LENGTH = 200
@@ -48,8 +48,6 @@ TOP_RESULTS = 10
 SNIPPET_LENGTH = 200  # characters, about 30 English words; Chinese has no words to count
 SNIPPET_LEAD = 60  # characters of context shown before the first match
 
-# Han ideographs (with the compatibility and supplementary blocks) and Japanese kana.
-CJK_CHARACTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 
@@ -293,11 +291,9 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
 
 
 def plain_text(value: str | None, is_html: bool = False) -> str:
-    if not value:
-        return ""
     if is_html:
-        value = html.unescape(re.sub(r"<[^>]*>", " ", value))
-    return " ".join(value.split())
+        return html_to_text(value)
+    return " ".join((value or "").split())
 
 
 def excerpt(text: str, pattern: re.Pattern | None) -> SafeString:

@@ -4,16 +4,15 @@ Each builder takes the request to make absolute URLs; texts are in the active la
 (modeltranslation's fallback applies), and ``inLanguage`` says which one was shown.
 """
 
-import html
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
+from .text import html_to_text
 from .translated import shown_language
 
 ORGANIZATION_TYPES = {
@@ -53,8 +52,17 @@ def organization_type(organization) -> str:
     return ORGANIZATION_TYPES.get(organization.kind, "Organization")
 
 
+def postal_address(obj) -> dict:
+    """The city and country of an organisation or event (both have the two fields)."""
+    return {
+        "@type": "PostalAddress",
+        "addressLocality": obj.city or "",
+        "addressCountry": obj.country.code if obj.country else "",
+    }
+
+
 def description(text: str, characters: int = 300) -> str:
-    return Truncator(html.unescape(strip_tags(text or ""))).chars(characters, truncate="…")
+    return Truncator(html_to_text(text)).chars(characters, truncate="…")
 
 
 def news_article(request, article) -> dict:
@@ -88,11 +96,7 @@ def event(request, event) -> dict:
     location = {
         "@type": "Place",
         "name": event.venue or event.city or "",
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": event.city or "",
-            "addressCountry": event.country.code if event.country else "",
-        },
+        "address": postal_address(event),
     }
     data = {
         "@context": "https://schema.org",
@@ -132,11 +136,7 @@ def organization(request, organization) -> dict:
     if organization.website:
         data["sameAs"] = [organization.website]
     if organization.city or organization.country:
-        data["address"] = {
-            "@type": "PostalAddress",
-            "addressLocality": organization.city or "",
-            "addressCountry": organization.country.code if organization.country else "",
-        }
+        data["address"] = postal_address(organization)
     if organization.parent:
         data["parentOrganization"] = reference(request, organization.parent)
     return data

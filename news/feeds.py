@@ -6,31 +6,24 @@ declares that language as the feed's own: ``Feed.language`` is left unset on pur
 """
 
 import html
-import re
 import uuid
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
+
+from intloffice.text import html_to_text
 
 from .models import Article
 
 FEED_LENGTH = 20
 DESCRIPTION_WORDS = 60
-# Where a block ends, a space: stripping the tags must not glue paragraphs together.
-BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 # Entry ids are derived from the article's key, not its link: they must survive a change
 # of slug or of host name, or readers show the article again as new.
 ENTRY_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "intloffice:news:article")
-
-
-def plain_text(body: str) -> str:
-    """The text of an HTML fragment: tags dropped, character references decoded."""
-    return html.unescape(strip_tags(BLOCK_END.sub(" ", body)))
 
 
 def for_feed(articles):
@@ -65,7 +58,7 @@ class LatestArticlesFeed(Feed):
         # RSS descriptions and Atom summaries (type="html") are HTML: escaping the plain
         # text makes "<script>" in an article something a reader shows, never runs. Quotes
         # stay as they are: this is element content, and "Xi&#x27;an" helps nobody.
-        text = item.summary or plain_text(item.body)
+        text = item.summary or html_to_text(item.body)
         return html.escape(Truncator(text).words(DESCRIPTION_WORDS), quote=False)
 
     def item_pubdate(self, item):

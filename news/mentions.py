@@ -9,7 +9,6 @@ The matcher holds every name once (a prefix set acting as a trie); scanning a te
 about one set look-up per word whatever the number of names.
 """
 
-import html
 import re
 import unicodedata
 from collections import defaultdict
@@ -20,14 +19,14 @@ from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.models import split_aliases
 from intloffice.page_cache import content_changed
+from intloffice.text import CJK_CHARACTERS, html_to_text
 from intloffice.translated import localized_fields
 from partners.models import Event, Organization, Person
 
 from .models import Article
 
-TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+TOKEN = re.compile(f"[{CJK_CHARACTERS}]|[^\\W_]+")
 KINDS = ("organizations", "people", "events")
-TAG = re.compile(r"<[^>]*>")
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -96,7 +95,7 @@ class MentionMatcher:
 
 def article_text(values: dict[str, str]) -> str:
     """The searchable text of an article from its column values (HTML tags dropped)."""
-    return html.unescape(TAG.sub(" ", " \n".join(value for value in values.values() if value)))
+    return " \n".join(html_to_text(value) for value in values.values() if value)
 
 
 def replace_links(links: dict[int, Mentions]) -> None:

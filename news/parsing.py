@@ -9,12 +9,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from intloffice.text import CJK_CHARACTERS
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 BYLINE_PREFIXES = ("prepared by", "подготовлено")
 NAVIGATION_PREFIX = ">>"
 DATE_LINE = re.compile(r"^\s*Дата\s+публикации\s*:\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
 DATE_VALUE = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CJK = re.compile(f"[{CJK_CHARACTERS}]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 LATIN = re.compile(r"[A-Za-z]+")
 # Control characters other than tab, newline and carriage return mean "not a text file".

@@ -1,14 +1,14 @@
-import html
 import json
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from intloffice.text import html_to_text
 from intloffice.translated import shown_language
 
 register = template.Library()
@@ -22,7 +22,7 @@ OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
 def text_of(html_text):
     """The readable text of stored HTML: tags dropped, entities turned back into
     characters (the template escapes the result again)."""
-    return html.unescape(strip_tags(html_text or ""))
+    return html_to_text(html_text)
 
 
 @register.simple_tag(takes_context=True)

@@ -117,10 +117,11 @@ def open_browser_page(browser, request):
         return context.new_page()
 
     yield open_page
-    for context in contexts:
+    for number, context in enumerate(contexts, start=1):
         if request.node.stash.get(CALL_FAILED, False):
-            for page in context.pages:
-                screenshot(page, f"failed-{request.node.name}")
+            # One picture per page: a test with several browsers must not keep only the last.
+            for tab, page in enumerate(context.pages, start=1):
+                screenshot(page, f"failed-{request.node.name}-{number}-{tab}")
         context.close()
 
 
