@@ -25,6 +25,8 @@ GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
 CACHED_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 CACHED_PATHS = {"/sitemap.xml", "/robots.txt"}
+# Derived values outlive no generation; this only bounds what an idle site keeps.
+DERIVED_SECONDS = 24 * 3600
 
 
 def new_generation() -> str:
@@ -50,6 +52,26 @@ def current_generation() -> str:
     if generation is None or (next_change and time.time() >= next_change):
         generation = new_generation()
     return generation
+
+
+def derived_key(name: str) -> str:
+    """The cache key of a derived value in the current generation."""
+    return f"derived:{current_generation()}:{name}"
+
+
+def remember(name: str, compute):
+    """A value derived from public content (filter choices, page boundaries, counts),
+    computed once per generation and shared by every worker.
+
+    Unlike whole pages it is kept even when the page cache is off: it is exact for the
+    same reason (a change starts a new generation), and costs one cache read.
+    """
+    key = derived_key(name)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, DERIVED_SECONDS)
+    return value
 
 
 def content_changed(**kwargs) -> None:

@@ -1,12 +1,14 @@
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from intloffice import structured_data
+from intloffice.page_cache import remember
 from intloffice.pages import PageMixin, content_languages, home_crumb
-from intloffice.translated import localized_fields, translated_ordering
+from intloffice.pagination import NewestFirstPaginator
+from intloffice.translated import localized_fields
 from partners.models import Event, Organization, Person
 
 from .models import Article, Category, Tag
@@ -22,6 +24,34 @@ class ArticleFilterForm(forms.Form):
     category = forms.SlugField(required=False)
     partner = forms.SlugField(required=False)
     tag = forms.SlugField(required=False)
+
+
+def listed(queryset):
+    """Articles as lists show them: no stored search vector, the category joined."""
+    return queryset.defer("search_vector").select_related("category")
+
+
+def filter_choices() -> dict:
+    """The news list's filters: years with news, categories, partners, tags.
+
+    Read once per content generation (page_cache.remember) for every language, then
+    sorted by the name the reader sees.
+    """
+
+    def compute():
+        return {
+            "years": [
+                d.year for d in Article.objects.published().dates("publish_at", "year", "DESC")
+            ],
+            "categories": list(Category.objects.all()),
+            "partners": list(Organization.objects.all()),
+            "tags": list(Tag.objects.all()),
+        }
+
+    choices = remember("news-filters", compute)
+    for name in ("categories", "partners", "tags"):
+        choices[name] = sorted(choices[name], key=lambda obj: obj.name.casefold())
+    return choices
 
 
 def with_links(queryset):
@@ -45,7 +75,7 @@ class ArticleListView(PageMixin, ListView):
     def get_queryset(self):
         form = ArticleFilterForm(self.request.GET)
         self.filters = form.cleaned_data if form.is_valid() else {}
-        queryset = Article.objects.published().select_related("category")
+        queryset = listed(Article.objects.published())
         if year := self.filters.get("year"):
             queryset = queryset.filter(publish_at__year=year)
         if category := self.filters.get("category"):
@@ -56,20 +86,17 @@ class ArticleListView(PageMixin, ListView):
             queryset = queryset.filter(tags__slug=tag)
         return queryset
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        name = ",".join(f"{key}={value}" for key, value in sorted(self.filters.items()) if value)
+        return NewestFirstPaginator(queryset, per_page, name=f"news:{name}", **kwargs)
+
     def get_breadcrumbs(self):
         return [home_crumb(), news_crumb()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         f = self.filters
-        choices = {
-            "years": [
-                d.year for d in Article.objects.published().dates("publish_at", "year", "DESC")
-            ],
-            "categories": list(Category.objects.order_by(translated_ordering("name"))),
-            "partners": list(Organization.objects.order_by(translated_ordering("name"))),
-            "tags": list(Tag.objects.order_by(translated_ordering("name"))),
-        }
+        choices = filter_choices()
         context.update(choices)
         # The active filters are found among the choices: no query of their own.
         context["active_year"] = f.get("year")
@@ -112,38 +139,53 @@ class ArticleDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
-        older = Q(publish_at__lt=article.publish_at) | Q(
-            publish_at=article.publish_at, pk__lt=article.pk
-        )
-        newer = Q(publish_at__gt=article.publish_at) | Q(
-            publish_at=article.publish_at, pk__gt=article.pk
-        )
-        context["previous_article"] = public.filter(older).order_by("-publish_at", "-pk").first()
-        context["next_article"] = public.filter(newer).order_by("publish_at", "pk").first()
-        context["related_articles"] = related_articles(article, public)
+        context.update(neighbours(article))
         context["preview"] = not article.is_public()
         return context
 
 
-def related_articles(article, public):
-    """The latest articles sharing a partner or an event with this one.
+def neighbours(article) -> dict:
+    """The previous and next public articles and the latest related ones, in one query.
 
-    EXISTS rather than a join: the database walks the public index newest first and stops
-    after a few matches, however many articles mention the same partner.
+    Related: sharing a partner or an event with this article. EXISTS rather than a join:
+    the database walks the public index newest first and stops after a few matches,
+    however many articles mention the same partner.
     """
+    public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
+    newest_first, oldest_first = ("-publish_at", "-pk"), ("publish_at", "pk")
+    older = Q(publish_at__lt=article.publish_at) | Q(
+        publish_at=article.publish_at, pk__lt=article.pk
+    )
+    newer = Q(publish_at__gt=article.publish_at) | Q(
+        publish_at=article.publish_at, pk__gt=article.pk
+    )
+    previous = public.filter(older).order_by(*newest_first).values("pk")[:1]
+    following = public.filter(newer).order_by(*oldest_first).values("pk")[:1]
     organization_ids = [o.pk for o in article.organizations.all()]
     event_ids = [e.pk for e in article.events.all()]
-    if not organization_ids and not event_ids:
-        return []
     shares_partner = Article.organizations.through.objects.filter(
         article_id=OuterRef("pk"), organization_id__in=organization_ids
     )
     shares_event = Article.events.through.objects.filter(
         article_id=OuterRef("pk"), event_id__in=event_ids
     )
-    return list(
+    related = (
         public.filter(Exists(shares_partner) | Exists(shares_event))
         .exclude(pk=article.pk)
-        .order_by("-publish_at", "-pk")[:RELATED_ARTICLES]
+        .order_by(*newest_first)
+        .values("pk")[:RELATED_ARTICLES]
     )
+    wanted = Q(pk__in=previous) | Q(pk__in=following)
+    is_related = Value(False)
+    if organization_ids or event_ids:
+        wanted |= Q(pk__in=related)
+        is_related = ExpressionWrapper(Q(pk__in=related), output_field=BooleanField())
+    rows = list(public.filter(wanted).annotate(is_related=is_related).order_by(*newest_first))
+    key = (article.publish_at, article.pk)
+    before = [row for row in rows if (row.publish_at, row.pk) < key]
+    after = [row for row in rows if (row.publish_at, row.pk) > key]
+    return {
+        "previous_article": before[0] if before else None,
+        "next_article": after[-1] if after else None,
+        "related_articles": [row for row in rows if row.is_related],
+    }

@@ -8,7 +8,7 @@ import extruct
 from django.utils import timezone
 
 from tests.conftest import SEED_SLUG
-from tests.factories import make_article, make_organization
+from tests.factories import make_article, make_event, make_organization
 
 ARTICLE_URL = f"/en/news/{SEED_SLUG}/"
 
@@ -134,6 +134,34 @@ def test_previous_next_and_related_articles(client, db):
     assert context["previous_article"] == older
     assert context["next_article"] == newer
     assert context["related_articles"] == [related]
+
+
+def test_related_are_the_three_latest_public_sharing_a_partner_or_event(client, db):
+    partner, event = make_organization(), make_event()
+    now = timezone.now()
+
+    def at(days, **links):
+        return make_article(publish_at=now - dt.timedelta(days=days), **links)
+
+    current = at(20, organizations=[partner], events=[event])
+    by_partner = [at(days, organizations=[partner]) for days in (19, 25, 60)]
+    by_event = at(30, events=[event])
+    unrelated = at(21)
+    at(5, organizations=[partner], status="draft")
+    make_article(organizations=[partner], publish_at=now + dt.timedelta(days=1))
+    context = client.get(f"/en/news/{current.slug}/").context
+    # The neighbours are found whether or not they are related too.
+    assert context["next_article"] == by_partner[0]
+    assert context["previous_article"] == unrelated
+    assert context["related_articles"] == [by_partner[0], by_partner[1], by_event]
+
+
+def test_an_article_without_links_or_neighbours_has_none(client, db):
+    only = make_article()
+    context = client.get(f"/en/news/{only.slug}/").context
+    assert context["previous_article"] is None
+    assert context["next_article"] is None
+    assert context["related_articles"] == []
 
 
 def test_fallback_text_is_marked_with_a_notice(client, seed_article):

@@ -1,0 +1,82 @@
+"""Numbered pages that cost the same at page 2,000 as at page 1 (keyset pagination).
+
+OFFSET makes the database walk past every earlier row: page 2,000 of the news list would
+read 40,000 rows to show 20, and a COUNT(*) per view reads them all. Instead one pass over
+the index numbers the rows and keeps the first row of every page (its sort key) with the
+total. That pass runs once per content generation (see page_cache: any change starts a
+new one, so the boundaries are never stale) and is shared by every worker through the
+cache. A page is then ``WHERE key <= its first key ORDER BY key LIMIT per_page``, which
+the index answers directly.
+"""
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Mod, RowNumber
+from django.utils.functional import cached_property
+
+from .page_cache import DERIVED_SECONDS, derived_key
+
+# Page boundaries are cached in blocks, so a page costs one small cache read.
+PAGES_PER_BLOCK = 200
+
+
+class NewestFirstPaginator(Paginator):
+    """Pages of a queryset ordered by ``-publish_at, -pk``, found by key, not by offset.
+
+    ``name`` identifies the listing (its filters) among the cached boundaries.
+    """
+
+    def __init__(self, object_list, per_page, *, name: str, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.name = name
+
+    @cached_property
+    def _prefix(self) -> str:
+        return derived_key(f"pages:{self.name}:{self.per_page}")
+
+    @cached_property
+    def count(self) -> int:
+        total = cache.get(f"{self._prefix}:count")
+        if total is None:
+            total = self._scan()
+        return total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        index = (number - 1) // PAGES_PER_BLOCK
+        block = cache.get(f"{self._prefix}:{index}")
+        if block is None and self.count:
+            self._scan()
+            block = cache.get(f"{self._prefix}:{index}") or []
+        if not block:  # an empty listing's first page
+            return self._get_page(self.object_list.none(), number, self)
+        published, pk = block[(number - 1) % PAGES_PER_BLOCK]
+        rows = self.object_list.filter(
+            Q(publish_at__lt=published) | Q(publish_at=published, pk__lte=pk)
+        )[: self.per_page]
+        return self._get_page(rows, number, self)
+
+    def _scan(self) -> int:
+        """Number the rows in one pass; cache the total and every page's first key."""
+        order = [F("publish_at").desc(), F("pk").desc()]
+        firsts = list(
+            self.object_list.order_by()
+            .annotate(
+                row=Window(RowNumber(), order_by=order),
+                total=Window(Count("pk")),
+            )
+            .annotate(place=Mod(F("row") - 1, self.per_page))
+            .filter(place=0)
+            .order_by("row")
+            .values_list("publish_at", "pk", "total")
+        )
+        total = firsts[0][2] if firsts else 0
+        values = {f"{self._prefix}:count": total}
+        for start in range(0, len(firsts), PAGES_PER_BLOCK):
+            block = [
+                (published, pk) for published, pk, _total in firsts[start : start + PAGES_PER_BLOCK]
+            ]
+            values[f"{self._prefix}:{start // PAGES_PER_BLOCK}"] = block
+        cache.set_many(values, DERIVED_SECONDS)
+        return total
