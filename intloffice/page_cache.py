@@ -23,8 +23,8 @@ from news.models import Article
 
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
-CACHED_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
-CACHED_PATHS = {"/sitemap.xml", "/robots.txt"}
+CACHED_PREFIXES = (*(f"/{code}/" for code, _name in settings.LANGUAGES), "/sitemap")
+CACHED_PATHS = {"/robots.txt"}
 # Derived values outlive no generation; this only bounds what an idle site keeps.
 DERIVED_SECONDS = 24 * 3600
 

@@ -28,6 +28,9 @@ def test_second_request_is_served_from_the_cache(client, seed_article, django_as
         assert fetch(client, url)["X-Page-Cache"] == "hit"
 
 
+SITEMAP_NEWS = "/sitemap-news-1.xml"
+
+
 def pages(organization_slug="aturc"):
     return [
         "/{lang}/",
@@ -46,6 +49,7 @@ def warm(client, urls):
         for url in urls:
             fetch(client, url.format(lang=lang))
     fetch(client, "/sitemap.xml")
+    fetch(client, SITEMAP_NEWS)
 
 
 def assert_everywhere(client, urls, text, present=True):
@@ -68,9 +72,10 @@ def test_unpublishing_and_deleting_remove_the_article_everywhere(client, seed_ar
     urls = [u for u in pages() if u != ARTICLE and "calendar" not in u]
     warm(client, urls)
     assert_everywhere(client, urls, SEED_SLUG)
+    assert SEED_SLUG in client.get(SITEMAP_NEWS).content.decode()
     workflow.apply(seed_article, "unpublish", admin_user)
     assert_everywhere(client, urls, SEED_SLUG, present=False)
-    assert SEED_SLUG not in client.get("/sitemap.xml").content.decode()
+    assert SEED_SLUG not in client.get(SITEMAP_NEWS).content.decode()
     for lang in LANGUAGES:
         assert client.get(ARTICLE.format(lang=lang)).status_code == 404
     workflow.apply(seed_article, "publish", admin_user)

@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from intloffice import sitemaps
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import make_article, make_event, make_organization, make_person
@@ -15,14 +16,28 @@ SERVER = "http://testserver"
 LANGUAGES = ["en", "ru", "zh-hans"]
 
 
-def fetch_sitemap(client) -> dict[str, ElementTree.Element]:
-    """The sitemap's <url> elements by their <loc>."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def fetch_xml(client, path: str) -> ElementTree.Element:
+    response = client.get(path)
+    assert response.status_code == 200, path
     assert response["Content-Type"] == "application/xml"
-    root = ElementTree.fromstring(response.content)
-    urls = {url.findtext("sm:loc", namespaces=NS): url for url in root.findall("sm:url", NS)}
-    assert len(urls) == len(root.findall("sm:url", NS)), "each URL once"
+    return ElementTree.fromstring(response.content)
+
+
+def sitemap_files(client) -> list[str]:
+    """The files the index at /sitemap.xml lists, as paths."""
+    index = fetch_xml(client, "/sitemap.xml")
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    return [loc.text.removeprefix(SERVER) for loc in index.findall("sm:sitemap/sm:loc", NS)]
+
+
+def fetch_sitemap(client) -> dict[str, ElementTree.Element]:
+    """The <url> elements of every file of the sitemap, by their <loc>."""
+    urls = {}
+    for path in sitemap_files(client):
+        for url in fetch_xml(client, path).findall("sm:url", NS):
+            loc = url.findtext("sm:loc", namespaces=NS)
+            assert loc not in urls, f"{loc} listed twice"
+            urls[loc] = url
     return urls
 
 
@@ -102,7 +117,34 @@ def test_sitemap_costs_a_fixed_number_of_queries(client, db, django_assert_max_n
         make_person(organization=organization)
         make_event()
         make_article(organizations=[organization])
-    # One query each for articles, organisations, people and events.
-    with django_assert_max_num_queries(4):
-        urls = fetch_sitemap(client)
-    assert len(urls) == 3 * (5 + 4 * count)
+    # The generation's next publication, the news count and the three directory counts.
+    with django_assert_max_num_queries(5):
+        files = sitemap_files(client)
+    assert files == [
+        "/sitemap-pages.xml",
+        "/sitemap-partners-1.xml",
+        "/sitemap-people-1.xml",
+        "/sitemap-events-1.xml",
+        "/sitemap-news-1.xml",
+    ]
+    for path in files:
+        with django_assert_max_num_queries(1):
+            fetch_xml(client, path)
+    assert len(fetch_sitemap(client)) == 3 * (5 + 4 * count)
+
+
+def test_news_is_split_into_files_of_equal_size_newest_first(client, db, monkeypatch):
+    monkeypatch.setattr(sitemaps, "ITEMS_PER_FILE", 2)
+    articles = [make_article() for _ in range(5)]
+    make_organization()
+    files = [path for path in sitemap_files(client) if "news" in path]
+    assert files == ["/sitemap-news-1.xml", "/sitemap-news-2.xml", "/sitemap-news-3.xml"]
+    listed = [
+        loc.text.removeprefix(f"{SERVER}/en/news/").rstrip("/")
+        for path in files
+        for loc in fetch_xml(client, path).findall("sm:url/sm:loc", NS)
+        if "/en/" in loc.text
+    ]
+    assert listed == [article.slug for article in articles]
+    for path in ["/sitemap-news-4.xml", "/sitemap-partners-2.xml", "/sitemap-nothing-1.xml"]:
+        assert client.get(path).status_code == 404
