@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -16,7 +16,7 @@ UPCOMING_LIMIT = 50
 
 
 def latest_news(**filters):
-    return list(Article.objects.published().filter(**filters)[:RELATED_NEWS])
+    return list(Article.objects.published().defer("search_vector").filter(**filters)[:RELATED_NEWS])
 
 
 def partners_crumb():
@@ -44,16 +44,6 @@ class OrganizationDetailView(PageMixin, DetailView):
 
     def get_queryset(self):
         return Organization.objects.select_related("parent").prefetch_related(
-            Prefetch(
-                "member_links",
-                queryset=Membership.objects.select_related("member").order_by("member__slug"),
-            ),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("association").order_by(
-                    "association__slug"
-                ),
-            ),
             Prefetch("children", queryset=Organization.objects.order_by("slug")),
             Prefetch("people", queryset=Person.objects.order_by("slug")),
             Prefetch("organized_events", queryset=Event.objects.order_by("-start")),
@@ -70,7 +60,19 @@ class OrganizationDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = latest_news(organizations=self.object)
+        organization = self.object
+        # Both directions of membership in one query: its members, and what it is member of.
+        links = list(
+            Membership.objects.filter(Q(member=organization) | Q(association=organization))
+            .select_related("member", "association")
+            .order_by("member__slug", "association__slug")
+        )
+        context["members"] = [link for link in links if link.association_id == organization.pk]
+        context["memberships"] = sorted(
+            (link for link in links if link.member_id == organization.pk),
+            key=lambda link: link.association.slug,
+        )
+        context["articles"] = latest_news(organizations=organization)
         return context
 
 

@@ -226,8 +226,8 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
     budgets = {
         "/en/": 3,
         "/en/partners/": 1,
-        f"/en/partners/{association.slug}/": 7,
-        f"/en/partners/{university.slug}/": 7,
+        f"/en/partners/{association.slug}/": 6,
+        f"/en/partners/{university.slug}/": 6,
         f"/en/people/{person.slug}/": 3,
         "/en/events/": 3,
         f"/en/events/{event.slug}/": 5,
@@ -270,3 +270,22 @@ def test_an_event_time_zone_must_be_a_real_zone(db):
     event.timezone = "Asia/Shangai"
     with translation.override("en"), pytest.raises(ValidationError, match="not a time zone"):
         event.full_clean()
+
+
+def test_a_partner_page_lists_its_members_and_what_it_is_member_of(client, db):
+    from partners.models import Membership
+
+    association = make_organization(kind="association", name_en="Rectors Association")
+    university = make_organization(name_en="Northern University")
+    other = make_organization(name_en="Southern University")
+    Membership.objects.create(member=university, association=association)
+    Membership.objects.create(member=other, association=association)
+    page = client.get(f"/en/partners/{association.slug}/").context
+    assert [link.member for link in page["members"]] == sorted(
+        [university, other], key=lambda organization: organization.slug
+    )
+    assert page["memberships"] == []
+    response = client.get(f"/en/partners/{university.slug}/")
+    assert response.context["members"] == []
+    member_of = response.text[response.text.index('id="memberships"') :]
+    assert "Rectors Association" in member_of
