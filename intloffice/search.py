@@ -44,6 +44,9 @@ MAX_QUERY_LENGTH = 200
 # Each word becomes a group of ORed LIKEs on SQLite, whose parser refuses deep expressions.
 MAX_TERMS = 8
 ARTICLES_PER_PAGE = 20
+# The newest matching articles that are ranked and counted. Past it, the page says so and
+# suggests narrowing the search: ranking reads each candidate's vector.
+RANKED_ARTICLES = 500
 TOP_RESULTS = 10
 SNIPPET_LENGTH = 200  # characters, about 30 English words; Chinese has no words to count
 SNIPPET_LEAD = 60  # characters of context shown before the first match
@@ -238,17 +241,47 @@ def containment(model: type[Model], terms: list[str]) -> Q:
     return condition
 
 
+def matching(queryset: QuerySet, text: str, terms: list[str]) -> QuerySet:
+    """The queryset's rows matching the query, unordered."""
+    if uses_full_text(queryset):
+        return queryset.filter(search_vector=text_search_query(text))
+    return queryset.filter(containment(queryset.model, terms))
+
+
 def search(queryset: QuerySet, text: str, terms: list[str], *ordering) -> QuerySet:
     """The queryset's rows matching the query, best first, then by ``ordering``."""
-    queryset = queryset.defer("search_vector")
+    matches = matching(queryset.defer("search_vector"), text, terms)
     if uses_full_text(queryset):
         query = text_search_query(text)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", *ordering)
-        )
-    return queryset.filter(containment(queryset.model, terms)).order_by(*ordering)
+        matches = matches.annotate(rank=SearchRank(F("search_vector"), query))
+        return matches.order_by("-rank", *ordering)
+    return matches.order_by(*ordering)
+
+
+def best_newest(
+    queryset: QuerySet, text: str, terms: list[str], limit: int
+) -> tuple[list[int], bool]:
+    """The ids of the newest ``limit`` matches, best first, and whether there are more.
+
+    One pass over the public index, newest first, that stops after ``limit`` matches and
+    ranks only those: ranking reads each candidate's vector, so a common word in a large
+    archive must not make every match a candidate, nor must counting them.
+    """
+    matches = matching(queryset.order_by("-publish_at", "-pk"), text, terms)
+    if uses_full_text(queryset):
+        rank = SearchRank(F("search_vector"), text_search_query(text))
+        rows = list(matches.annotate(rank=rank).values_list("pk", "rank")[: limit + 1])
+    else:
+        rows = [(pk, 0) for pk in matches.values_list("pk", flat=True)[: limit + 1]]
+    more, rows = len(rows) > limit, rows[:limit]
+    rows.sort(key=lambda row: -row[1])  # stable: equal ranks stay newest first
+    return [pk for pk, _rank in rows], more
+
+
+def in_order(queryset: QuerySet, ids: list[int]) -> list[Model]:
+    """The rows with these ids, in this order (one query)."""
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Showing results
@@ -324,17 +357,21 @@ def article_hit(article: Article, pattern: re.Pattern | None, language: str) -> 
     """The title, and the lead or body around the first match, in the first language that
     has a match (the reader's, then the fallbacks); without a match, the shown lead."""
     hit = Hit(article, title=highlight(article.title or "", pattern))
-    candidates = [
-        (plain_text(getattr(article, build_localized_fieldname(name, code)), name == "body"), code)
-        for code in fallback_chain(language)
-        for name in ("summary", "body")
-    ]
-    candidates = [(text, code) for text, code in candidates if text]
-    if not candidates:
-        return hit
-    text, code = next(
-        ((t, c) for t, c in candidates if pattern and pattern.search(t)), candidates[0]
-    )
+    first = None
+    for code in fallback_chain(language):
+        for name in ("summary", "body"):
+            value = getattr(article, build_localized_fieldname(name, code))
+            if not value:
+                continue
+            text = plain_text(value, name == "body")
+            if first is None:
+                first = (text, code)
+            if pattern and pattern.search(text):
+                return with_snippet(hit, text, code, pattern, language)
+    return with_snippet(hit, *first, pattern, language) if first else hit
+
+
+def with_snippet(hit: Hit, text: str, code: str, pattern, language: str) -> Hit:
     hit.snippet = excerpt(text, pattern)
     hit.snippet_language = "" if code == language else code
     return hit
@@ -366,14 +403,12 @@ class SearchView(PageMixin, TemplateView):
 
         language = get_language() or settings.LANGUAGE_CODE
         pattern = highlighter(terms)
-        articles = search(
-            Article.objects.published().select_related("category"),
-            text,
-            terms,
-            "-publish_at",
-            "-id",
+        ids, more_articles = best_newest(Article.objects.published(), text, terms, RANKED_ARTICLES)
+        page = Paginator(ids, ARTICLES_PER_PAGE).get_page(self.request.GET.get("page"))
+        page.object_list = in_order(
+            Article.objects.select_related("category").defer("search_vector"),
+            page.object_list,
         )
-        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(self.request.GET.get("page"))
         name = translated_ordering("name", language)
         partners, partner_count = top(search(Organization.objects.all(), text, terms, name))
         people, people_count = top(
@@ -389,6 +424,7 @@ class SearchView(PageMixin, TemplateView):
             filter_query=urlencode({"q": text}),
             article_hits=[article_hit(article, pattern, language) for article in page],
             article_count=page.paginator.count,
+            more_articles=more_articles,
             partner_hits=[named(organization) for organization in partners],
             partner_count=partner_count,
             person_hits=[named(person) for person in people],

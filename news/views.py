@@ -1,5 +1,8 @@
+from functools import reduce
+from operator import or_
+
 from django import forms
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -106,10 +109,6 @@ class ArticleListView(PageMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(
-            page.number, on_each_side=2, on_ends=1
-        )
         return context
 
 
@@ -145,47 +144,63 @@ class ArticleDetailView(PageMixin, DetailView):
 
 
 def neighbours(article) -> dict:
-    """The previous and next public articles and the latest related ones, in one query.
+    """The previous and next public articles and the latest related ones.
 
-    Related: sharing a partner or an event with this article. EXISTS rather than a join:
-    the database walks the public index newest first and stops after a few matches,
-    however many articles mention the same partner.
+    Two queries, run once per content generation (page_cache.remember): the neighbours
+    by key on the public index, and the articles sharing a partner or an event.
     """
-    public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
-    newest_first, oldest_first = ("-publish_at", "-pk"), ("publish_at", "pk")
-    older = Q(publish_at__lt=article.publish_at) | Q(
-        publish_at=article.publish_at, pk__lt=article.pk
-    )
-    newer = Q(publish_at__gt=article.publish_at) | Q(
-        publish_at=article.publish_at, pk__gt=article.pk
-    )
-    previous = public.filter(older).order_by(*newest_first).values("pk")[:1]
-    following = public.filter(newer).order_by(*oldest_first).values("pk")[:1]
-    organization_ids = [o.pk for o in article.organizations.all()]
-    event_ids = [e.pk for e in article.events.all()]
-    shares_partner = Article.organizations.through.objects.filter(
-        article_id=OuterRef("pk"), organization_id__in=organization_ids
-    )
-    shares_event = Article.events.through.objects.filter(
-        article_id=OuterRef("pk"), event_id__in=event_ids
-    )
-    related = (
-        public.filter(Exists(shares_partner) | Exists(shares_event))
+
+    def compute():
+        public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
+        moment = article.publish_at
+        # The plain date bound lets the database start its index scan there.
+        older = Q(publish_at__lte=moment) & (
+            Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=article.pk)
+        )
+        newer = Q(publish_at__gte=moment) & (
+            Q(publish_at__gt=moment) | Q(publish_at=moment, pk__gt=article.pk)
+        )
+        previous = public.filter(older).order_by("-publish_at", "-pk").values("pk")[:1]
+        following = public.filter(newer).order_by("publish_at", "pk").values("pk")[:1]
+        # Scalar subqueries: each runs once, then the rows are fetched by primary key.
+        rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
+        key = (moment, article.pk)
+        return {
+            "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
+            "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),
+            "related_articles": related_articles(article, public),
+        }
+
+    return remember(f"article-neighbours:{article.pk}", compute)
+
+
+def related_articles(article, public) -> list:
+    """The latest public articles sharing a partner or an event with this one.
+
+    EXISTS rather than a join: the database walks the public index newest first and stops
+    after a few matches, however many articles mention the same partner.
+    """
+    shares = []
+    if organization_ids := [o.pk for o in article.organizations.all()]:
+        shares.append(
+            Exists(
+                Article.organizations.through.objects.filter(
+                    article_id=OuterRef("pk"), organization_id__in=organization_ids
+                )
+            )
+        )
+    if event_ids := [e.pk for e in article.events.all()]:
+        shares.append(
+            Exists(
+                Article.events.through.objects.filter(
+                    article_id=OuterRef("pk"), event_id__in=event_ids
+                )
+            )
+        )
+    if not shares:
+        return []
+    return list(
+        public.filter(reduce(or_, shares))
         .exclude(pk=article.pk)
-        .order_by(*newest_first)
-        .values("pk")[:RELATED_ARTICLES]
+        .order_by("-publish_at", "-pk")[:RELATED_ARTICLES]
     )
-    wanted = Q(pk__in=previous) | Q(pk__in=following)
-    is_related = Value(False)
-    if organization_ids or event_ids:
-        wanted |= Q(pk__in=related)
-        is_related = ExpressionWrapper(Q(pk__in=related), output_field=BooleanField())
-    rows = list(public.filter(wanted).annotate(is_related=is_related).order_by(*newest_first))
-    key = (article.publish_at, article.pk)
-    before = [row for row in rows if (row.publish_at, row.pk) < key]
-    after = [row for row in rows if (row.publish_at, row.pk) > key]
-    return {
-        "previous_article": before[0] if before else None,
-        "next_article": after[-1] if after else None,
-        "related_articles": [row for row in rows if row.is_related],
-    }

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+import intloffice.search
 from intloffice.search import (
     MAX_QUERY_LENGTH,
     cjk_phrases,
@@ -283,7 +284,7 @@ def test_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
         make_organization(name_en=f"Zebra University {number}", parent=association)
         make_person(name_en=f"Zebra Person {number}", organization=association)
         make_event(name_en=f"Zebra Event {number}")
-    # Articles: count and page; then one query per group.
+    # Articles: the ranked matches, then the page's rows; then one query per group.
     with django_assert_max_num_queries(5):
         response = search(client, "zebra")
     assert response.context["result_count"] == 4 * count + 1
@@ -345,3 +346,41 @@ def test_vectors_are_stored_for_every_searched_model(seed_article):
     for model in (Article, Organization, Person, Event):
         empty = model.objects.filter(search_vector__isnull=True).exists()
         assert empty is not on_postgresql()
+
+
+def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, db, monkeypatch):
+    """Ranking reads each candidate's vector: with many matches only the newest are ranked."""
+    monkeypatch.setattr(intloffice.search, "RANKED_ARTICLES", 3)
+    now = timezone.now()
+    bodies = [
+        make_article(
+            title_en=f"Report {n}", body_en="<p>A yak.</p>", publish_at=now - dt.timedelta(n)
+        )
+        for n in range(3)
+    ]
+    # Older than the three newest matches: not a candidate, however well it matches.
+    make_article(title_en="Yak", body_en="<p>Yak.</p>", publish_at=now - dt.timedelta(999))
+    response = search(client, "yak")
+    assert response.context["more_articles"]
+    assert response.context["article_count"] == 3
+    hits = [hit.object.slug for hit in response.context["article_hits"]]
+    assert hits == [article.slug for article in bodies]
+    assert "Many results for" in response.text
+    assert "(3+)" in response.text
+    # Below the limit, the count is exact and nothing is said.
+    few = search(client, "report")
+    assert few.context["article_count"] == 3
+    assert "Many results" not in few.text
+
+
+def test_the_best_of_the_newest_matches_comes_first_on_postgresql(client, db, monkeypatch):
+    monkeypatch.setattr(intloffice.search, "RANKED_ARTICLES", 3)
+    older = make_article(title_en="Report", body_en="<p>A yak.</p>")
+    in_title = make_article(
+        title_en="Yak", body_en="<p>Text.</p>", publish_at=older.publish_at - dt.timedelta(1)
+    )
+    newest = make_article(title_en="News", body_en="<p>A yak.</p>", publish_at=timezone.now())
+    expected = [newest, older, in_title]
+    if on_postgresql():
+        expected = [in_title, newest, older]
+    assert found_articles(client, "yak") == [article.slug for article in expected]

@@ -102,3 +102,10 @@ def og_locale_alternates():
         '<meta property="og:locale:alternate" content="{}">',
         ((OG_LOCALES[code],) for code, _name in settings.LANGUAGES if code != current),
     )
+
+
+@register.simple_tag
+def page_numbers(page):
+    """The page numbers to link: the first, the last, two either side of this one, and
+    ellipses between (a list of 5,000 links helps nobody)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

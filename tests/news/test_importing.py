@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
+from news import importing
 from news.importing import import_articles
 from news.models import Article
 from tests.conftest import SEED_SLUG, SEEDS
@@ -280,3 +282,26 @@ def test_mentions_are_whole_words_in_any_language(db):
     assert matcher.find("Встреча АТУРК в Сиане").organizations == {1}
     assert matcher.find("圣彼得堡理工大学是中俄工科大学联盟成员").organizations == {1}
     assert matcher.find("NATURCO, SCO").organizations == set()
+
+
+def planner_knows_articles() -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'news_article'")
+            return cursor.fetchone()[0] >= 1
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone():
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'news_article'")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_large_import_refreshes_the_planner_statistics(db, monkeypatch):
+    """Autovacuum may be off: after a bulk load the planner must not think the table empty."""
+    assert not planner_knows_articles()
+    monkeypatch.setattr(importing, "ANALYZE_AFTER", 2)
+    importing.import_articles([SEEDS])  # one article: below the threshold
+    assert not planner_knows_articles()
+    monkeypatch.setattr(importing, "ANALYZE_AFTER", 1)
+    importing.import_articles([DATA / "russian_cp1251_crlf.txt"])
+    assert planner_knows_articles()
