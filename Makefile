@@ -38,9 +38,10 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production-like server: gunicorn, DEBUG off, DJANGO_SECRET_KEY required, static
-# files collected (compressed and fingerprinted by whitenoise). Workers: 2 per core
-# plus one, synchronous (measured with make bench on this 2-core machine).
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# files collected (compressed and fingerprinted by whitenoise). Workers: one per core
+# plus one, synchronous: measured on this 2-core machine against 5 and 8 sync workers and
+# 3 gthread workers of 4 threads (see README, "Choosing the workers").
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and DATABASE_URL) first."; exit 1; }
 	mkdir -p var

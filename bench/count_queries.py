@@ -1,5 +1,8 @@
-"""Print the SQL queries each URL costs, uncached, as JSON: {url: count}.
+"""Print the SQL queries each URL costs with the page cache off, as JSON:
+{url: [first view after a change, every later view]}.
 
+"First" starts a new content generation before the request, so the per-generation
+values (page boundaries, filter choices, neighbours) are computed as after an edit.
 Run with the same environment as the server (DATABASE_URL, DJANGO_SECRET_KEY).
 """
 
@@ -17,11 +20,20 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from intloffice.page_cache import new_generation  # noqa: E402
+
 client = Client(SERVER_NAME="127.0.0.1")
+
+
+def queries(url: str) -> int | str:
+    with CaptureQueriesContext(connection) as captured:
+        status = client.get(url).status_code
+    return len(captured) if status == 200 else f"HTTP {status}"
+
+
 counts = {}
 for url in sys.argv[1:]:
-    client.get(url)  # warm per-process state (translations, URL resolvers)
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(url).status_code
-    counts[url] = len(queries) if status == 200 else f"HTTP {status}"
+    client.get(url)  # per-process state (translations, URL resolvers)
+    new_generation()
+    counts[url] = [queries(url), queries(url)]
 print(json.dumps(counts))

@@ -11,7 +11,9 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,6 +97,33 @@ def run_wrk(url: str, connections: int, duration: int, script: str | None) -> di
     }
 
 
+# Single-client search latency: varied queries, common and rare, in three languages.
+SEARCH_QUERIES = [
+    "/en/search/?q=university+cooperation",
+    "/en/search/?q=Munich",
+    "/en/search/?q=summit",
+    "/en/search/?q=joint+PhD+supervision",
+    "/en/search/?q=%22memorandum+of+understanding%22",
+    "/en/search/?q=Volkova",
+    "/en/search/?q=xian",
+    "/ru/search/?q=%D1%83%D0%BD%D0%B8%D0%B2%D0%B5%D1%80%D1%81%D0%B8%D1%82%D0%B5%D1%82",
+    "/zh-hans/search/?q=%E8%A5%BF%E5%AE%89",
+    "/en/search/?q=nuclear+physics&page=3",
+]
+
+
+def search_latency(port: int, rounds: int = 5) -> tuple[float, float]:
+    """Median and slowest time of one search at a time (ms), each query ``rounds`` times."""
+    times = []
+    for _ in range(rounds):
+        for path in SEARCH_QUERIES:
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                response.read()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
 def published_count(database_url: str) -> int:
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute(
@@ -133,7 +162,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=int(os.environ.get("N", 10000)))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 30)))
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8811)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument(
@@ -141,6 +170,8 @@ def main() -> None:
         default=os.environ.get("BENCH_DATABASE_URL", import_bench.DEFAULT_DATABASE_URL),
     )
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
 
     if not args.skip_import:
         subprocess.run(
@@ -180,7 +211,8 @@ def main() -> None:
         "partner": "/en/partners/aturc/",
         "search": "/en/search/?q=university+cooperation",
         "RSS feed": "/en/news/feed/",
-        "sitemap": "/sitemap.xml",
+        "sitemap index": "/sitemap.xml",
+        "sitemap, news file 1": "/sitemap-news-1.xml",
     }
     counts = json.loads(
         subprocess.run(
@@ -201,7 +233,10 @@ def main() -> None:
         f"Site benchmark: {args.n} articles, gunicorn {args.workers} sync workers, "
         f"wrk -c{args.connections} -d{args.duration}s from 127.0.0.1",
         f"{'page':<28}{'mode':<10}{'req/s':>9}{'p50':>10}{'p99':>10}{'errors':>8}"
-        f"{'SQL':>6}{'% healthz':>11}{'worker MB':>11}",
+        f"{'SQL':>7}{'% healthz':>11}{'worker MB':>11}",
+    ]
+    footer = [
+        "SQL: queries on the first view after a change / on every later view (page cache off).",
     ]
     for mode, seconds in (("cached", "600"), ("uncached", "0")):
         server = start_server(
@@ -226,15 +261,24 @@ def main() -> None:
                 )
                 baseline = baseline or result["rate"]
                 share = 100 * result["rate"] / baseline
+                sql = counts.get(first)
+                sql = f"{sql[0]}/{sql[1]}" if isinstance(sql, list) else "-"
                 lines.append(
                     f"{name:<28}{mode:<10}{result['rate']:>9.0f}{result['p50']:>10}"
-                    f"{result['p99']:>10}{result['errors']:>8}{str(counts.get(first, '-')):>6}"
+                    f"{result['p99']:>10}{result['errors']:>8}{sql:>7}"
                     f"{share:>10.0f}%{worker_memory_mb(server):>11.0f}"
                 )
                 print(lines[-1], flush=True)
+            if mode == "uncached":
+                median, slowest = search_latency(args.port)
+                footer.append(
+                    f"Search, one client, {len(SEARCH_QUERIES)} queries x 5, page cache off: "
+                    f"median {median:.1f} ms, slowest {slowest:.1f} ms"
+                )
+                print(footer[-1], flush=True)
         finally:
             stop_server(server)
-    report = "\n".join(lines)
+    report = "\n".join(lines + footer)
     print("\n" + report)
     out = ROOT / "var" / "bench" / f"site-{args.n}.txt"
     out.write_text(report + "\n")

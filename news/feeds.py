@@ -32,6 +32,13 @@ def for_feed(articles):
 
 
 class LatestArticlesFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed is written piece by piece: hundreds of small chunks, each a separate
+        # socket write under gunicorn (4 ms per feed on loopback). One piece, one write.
+        response.content = response.content
+        return response
+
     def title(self):
         return f"{settings.SITE_NAME} — {gettext('News')}"
 

@@ -174,6 +174,18 @@ class Importer:
         self.dry_run = dry_run
         self.strict = strict
         self.seen: dict[str, str] = {}  # import key -> digest, for files repeated in one run
+        self.analyzed_at = 0  # articles written when the statistics were last refreshed
+
+    def keep_statistics(self, report: ImportReport, final: bool = False) -> None:
+        """Refresh the planner's statistics each time the articles written have doubled,
+        and at the end: a table that grows from empty under a planner that still thinks it
+        empty gets slower with every batch (each batch looks up its import keys)."""
+        written = report.created + report.updated
+        if self.dry_run or written < ANALYZE_AFTER or written == self.analyzed_at:
+            return
+        if final or written >= 2 * self.analyzed_at:
+            refresh_statistics()
+            self.analyzed_at = written
 
     def write_batch(self, batch: list[SourceFile], report: ImportReport) -> None:
         """Write a batch in one transaction; if it fails, write file by file to find out which."""
@@ -355,6 +367,7 @@ def import_articles(
                     on_file(path, error)
                 if len(batch) >= BATCH_SIZE:
                     importer.write_batch(batch, report)
+                    importer.keep_statistics(report)
                     batch = []
             if batch:
                 importer.write_batch(batch, report)
@@ -365,7 +378,6 @@ def import_articles(
     else:
         if strict and not dry_run and (report.created or report.updated):
             content_changed()
-    if not dry_run and report.created + report.updated >= ANALYZE_AFTER:
-        refresh_statistics()
+    importer.keep_statistics(report, final=True)
     report.seconds = time.monotonic() - started
     return report

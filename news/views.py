@@ -123,8 +123,8 @@ class ArticleDetailView(PageMixin, DetailView):
         # Staff preview drafts and scheduled articles at their public address; everyone
         # else gets a 404 for anything not public.
         if self.request.user.has_perm("news.view_article"):
-            return with_links(Article.objects.all())
-        return with_links(Article.objects.published())
+            return with_links(Article.objects.defer("search_vector"))
+        return with_links(Article.objects.published().defer("search_vector"))
 
     def get_breadcrumbs(self):
         return [home_crumb(), news_crumb(), (self.object.title, self.object.get_absolute_url())]

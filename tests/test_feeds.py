@@ -242,3 +242,10 @@ def test_calendar_costs_one_query(client, db, django_assert_max_num_queries, cou
     with django_assert_max_num_queries(1):
         calendar = fetch_calendar(client)
     assert len(calendar.events) == count
+
+
+def test_a_feed_is_sent_in_one_piece(client, seed_article):
+    """Written element by element, a feed would reach the server as hundreds of writes."""
+    response = client.get("/en/news/feed/")
+    assert len(response._container) == 1
+    assert b"<rss" in response._container[0]
