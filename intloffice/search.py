@@ -43,10 +43,10 @@ from .translated import fallback_chain, translated_ordering
 MAX_QUERY_LENGTH = 200
 # Each word becomes a group of ORed LIKEs on SQLite, whose parser refuses deep expressions.
 MAX_TERMS = 8
-ARTICLES_PER_PAGE = 20
+ARTICLES_PER_PAGE = 10
 # The newest matching articles that are ranked and counted. Past it, the page says so and
 # suggests narrowing the search: ranking reads each candidate's vector.
-RANKED_ARTICLES = 500
+RANKED_ARTICLES = 300
 TOP_RESULTS = 10
 SNIPPET_LENGTH = 200  # characters, about 30 English words; Chinese has no words to count
 SNIPPET_LEAD = 60  # characters of context shown before the first match

@@ -11,7 +11,9 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from reversion_compare.admin import CompareVersionAdmin
 
+from intloffice import search
 from intloffice.pages import content_languages
+from intloffice.pagination import RememberedCountPaginator
 from intloffice.translated import localized_fields
 
 from . import workflow
@@ -143,6 +145,10 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     list_select_related = ["category", "last_edited_by"]
     date_hierarchy = "publish_at"
     search_fields = ["slug", *localized_fields("title", "summary")]
+    # At 100,000 articles: no second COUNT(*) of the whole table, and the filtered count
+    # kept per content generation.
+    show_full_result_count = False
+    paginator = RememberedCountPaginator
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["category", "tags", "organizations", "people", "events"]
     readonly_fields = [
@@ -187,6 +193,19 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("search_vector")
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, words are looked up in the search vectors (GIN index) rather
+        than by scanning six text columns of every article; a slug matches exactly."""
+        text, _truncated = search.clean_query(search_term)
+        terms = search.query_terms(text)
+        if not terms or not search.uses_full_text(queryset):
+            return super().get_search_results(request, queryset, search_term)
+        matches = search.matching(Article.objects.all(), text, terms).values("pk")
+        return queryset.filter(models.Q(pk__in=matches) | models.Q(slug=text)), False
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):

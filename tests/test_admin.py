@@ -3,9 +3,11 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_category, make_tag
+from tests.factories import make_article, make_category, make_tag
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -121,3 +123,48 @@ def test_an_article_needs_a_title_in_some_language(superuser_client):
     )
     assert response.status_code == 200
     assert "Give the article a title in at least one language." in response.text
+
+
+ARTICLES = "/admin/news/article/"
+
+
+def listed_titles(response) -> list[str]:
+    return [str(article) for article in response.context["cl"].result_list]
+
+
+def test_article_list_counts_once_per_content_change(superuser_client):
+    """No COUNT(*) of the whole table on every view: the count is kept until content changes."""
+    for _ in range(3):
+        make_article()
+
+    def counts(url):
+        with CaptureQueriesContext(connection) as queries:
+            response = superuser_client.get(url)
+        assert response.status_code == 200
+        return response, [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    first, counted = counts(ARTICLES)
+    assert first.context["cl"].result_count == 4
+    assert len(counted) == 1  # the list's count; no second, unfiltered one
+    again, counted = counts(ARTICLES)
+    assert again.context["cl"].result_count == 4 and counted == []
+    make_article()
+    fresh, counted = counts(ARTICLES)
+    assert fresh.context["cl"].result_count == 5 and len(counted) == 1
+    # A filter has its own count.
+    filtered, counted = counts(ARTICLES + "?status__exact=draft")
+    assert filtered.context["cl"].result_count == 0 and len(counted) == 1
+
+
+def test_admin_search_finds_words_in_any_form_and_slugs(superuser_client):
+    make_article(title_en="Delegation visits Harbin", slug="harbin-visit")
+    make_article(title_en="Another story")
+    by_word = superuser_client.get(ARTICLES, {"q": "harbin"})
+    assert listed_titles(by_word) == ["Delegation visits Harbin"]
+    by_slug = superuser_client.get(ARTICLES, {"q": "harbin-visit"})
+    assert listed_titles(by_slug) == ["Delegation visits Harbin"]
+    if connection.vendor == "postgresql":
+        # Other forms of a word, as on the public search.
+        assert listed_titles(superuser_client.get(ARTICLES, {"q": "visit"})) == [
+            "Delegation visits Harbin"
+        ]
