@@ -25,7 +25,7 @@ from partners.models import Event, Organization, Person
 from .page_cache import remember
 from .pagination import NewestFirstPaginator
 
-ITEMS_PER_FILE = 1000
+ITEMS_PER_FILE = 250
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # Every fixed page the public can reach, by URL name.
 FIXED_PAGES = [

@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django import forms
 from django.conf import settings
@@ -129,6 +131,9 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
 @admin.register(Article)
 class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     form = ArticleForm
@@ -143,7 +148,8 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     ]
     list_filter = [AttentionFilter, "status", "original_language", "category", "publish_at"]
     list_select_related = ["category", "last_edited_by"]
-    date_hierarchy = "publish_at"
+    # No date_hierarchy: its year links cost a DISTINCT over every article on each view
+    # (160 ms at 100,000); the publication-date filter does the same job.
     search_fields = ["slug", *localized_fields("title", "summary")]
     # At 100,000 articles: no second COUNT(*) of the whole table, and the filtered count
     # kept per content generation.
@@ -204,8 +210,10 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         terms = search.query_terms(text)
         if not terms or not search.uses_full_text(queryset):
             return super().get_search_results(request, queryset, search_term)
-        matches = search.matching(Article.objects.all(), text, terms).values("pk")
-        return queryset.filter(models.Q(pk__in=matches) | models.Q(slug=text)), False
+        found = search.matching(queryset, text, terms)
+        if SLUG.fullmatch(text):
+            found |= queryset.filter(slug=text)
+        return found, False
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):

@@ -160,6 +160,8 @@ class Article(TimeStamped):
             # The public list: WHERE status = 'published' AND publish_at <= now ORDER BY
             # publish_at DESC.
             models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
+            # The admin's list, newest first whatever the status.
+            models.Index(fields=["-publish_at", "-id"], name="article_newest_idx"),
             # A plain (unused) index on SQLite, which ignores USING gin.
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
