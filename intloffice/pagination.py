@@ -43,6 +43,7 @@ class NewestFirstPaginator(Paginator):
     def __init__(self, object_list, per_page, *, name: str, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.name = name
+        self._scanned: dict | None = None
 
     @cached_property
     def _prefix(self) -> str:
@@ -50,26 +51,27 @@ class NewestFirstPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        total = cache.get(f"{self._prefix}:count")
-        if total is None:
-            total = self._scan()
-        return total
+        key = f"{self._prefix}:count"
+        total = cache.get(key)
+        return self._scan()[key] if total is None else total
 
     def page(self, number):
         number = self.validate_number(number)
-        index = (number - 1) // PAGES_PER_BLOCK
-        block = cache.get(f"{self._prefix}:{index}")
-        if block is None and self.count:
-            self._scan()
-            block = cache.get(f"{self._prefix}:{index}") or []
+        key = f"{self._prefix}:{(number - 1) // PAGES_PER_BLOCK}"
+        block = cache.get(key)
+        if block is None:  # not computed yet in this generation, or evicted
+            block = self._scan().get(key, [])
         if not block:  # an empty listing's first page
             return self._get_page(self.object_list.none(), number, self)
         published, pk = block[(number - 1) % PAGES_PER_BLOCK]
         rows = self.object_list.filter(at_or_before(published, pk))[: self.per_page]
         return self._get_page(rows, number, self)
 
-    def _scan(self) -> int:
-        """Number the rows in one pass; cache the total and every page's first key."""
+    def _scan(self) -> dict:
+        """Number the rows in one pass (once per paginator); cache the total and every
+        page's first key, and return what was cached."""
+        if self._scanned is not None:
+            return self._scanned
         order = [F("publish_at").desc(), F("pk").desc()]
         firsts = list(
             self.object_list.order_by()
@@ -82,15 +84,15 @@ class NewestFirstPaginator(Paginator):
             .order_by("row")
             .values_list("publish_at", "pk", "total")
         )
-        total = firsts[0][2] if firsts else 0
-        values = {f"{self._prefix}:count": total}
+        values = {f"{self._prefix}:count": firsts[0][2] if firsts else 0}
         for start in range(0, len(firsts), PAGES_PER_BLOCK):
             block = [
                 (published, pk) for published, pk, _total in firsts[start : start + PAGES_PER_BLOCK]
             ]
             values[f"{self._prefix}:{start // PAGES_PER_BLOCK}"] = block
         cache.set_many(values, DERIVED_SECONDS)
-        return total
+        self._scanned = values
+        return values
 
 
 class RememberedCountPaginator(Paginator):

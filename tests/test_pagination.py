@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from intloffice import pagination
 from intloffice.pagination import PAGES_PER_BLOCK, NewestFirstPaginator
 from news.models import Article
 
@@ -95,3 +96,15 @@ def test_a_deep_page_reads_no_more_rows_than_the_first():
     (sql,) = [q["sql"] for q in queries.captured_queries]
     assert "OFFSET" not in sql.upper()
     assert sql.rstrip().upper().endswith("LIMIT 5")
+
+
+def test_pages_are_right_when_the_cache_keeps_nothing(monkeypatch):
+    """An evicted (or never stored) boundary is recomputed, never shown as an empty page."""
+    for _ in range(7):
+        make_article()
+    monkeypatch.setattr(pagination.cache, "get", lambda *args, **kwargs: None)
+    paginator, pages = all_pages(per_page=3)
+    assert paginator.count == 7
+    assert [a.pk for page in pages for a in page] == list(
+        Article.objects.published().values_list("pk", flat=True)
+    )
