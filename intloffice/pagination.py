@@ -23,14 +23,22 @@ from .page_cache import DERIVED_SECONDS, derived_key, remember
 PAGES_PER_BLOCK = 200
 
 
-def at_or_before(published, pk) -> Q:
-    """Rows at or after ``(published, pk)`` in newest-first order.
+def older(published, pk, *, inclusive: bool = False) -> Q:
+    """Rows after ``(published, pk)`` in newest-first order, or at it too if ``inclusive``.
 
-    The first condition is implied by the second; it is there so the database starts its
+    The plain date bound is implied by the rest; it is there so the database starts its
     index scan at that date instead of filtering every newer row.
     """
+    tie = Q(pk__lte=pk) if inclusive else Q(pk__lt=pk)
     return Q(publish_at__lte=published) & (
-        Q(publish_at__lt=published) | Q(publish_at=published, pk__lte=pk)
+        Q(publish_at__lt=published) | Q(publish_at=published) & tie
+    )
+
+
+def newer(published, pk) -> Q:
+    """Rows before ``(published, pk)`` in newest-first order (the date bound as above)."""
+    return Q(publish_at__gte=published) & (
+        Q(publish_at__gt=published) | Q(publish_at=published, pk__gt=pk)
     )
 
 
@@ -64,7 +72,7 @@ class NewestFirstPaginator(Paginator):
         if not block:  # an empty listing's first page
             return self._get_page(self.object_list.none(), number, self)
         published, pk = block[(number - 1) % PAGES_PER_BLOCK]
-        rows = self.object_list.filter(at_or_before(published, pk))[: self.per_page]
+        rows = self.object_list.filter(older(published, pk, inclusive=True))[: self.per_page]
         return self._get_page(rows, number, self)
 
     def _scan(self) -> dict:

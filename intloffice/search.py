@@ -406,7 +406,7 @@ class SearchView(PageMixin, TemplateView):
         ids, more_articles = best_newest(Article.objects.published(), text, terms, RANKED_ARTICLES)
         page = Paginator(ids, ARTICLES_PER_PAGE).get_page(self.request.GET.get("page"))
         page.object_list = in_order(
-            Article.objects.select_related("category").defer("search_vector"),
+            Article.objects.select_related("category"),
             page.object_list,
         )
         name = translated_ordering("name", language)

@@ -200,9 +200,6 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("search_vector")
-
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, words are looked up in the search vectors (GIN index) rather
         than by scanning six text columns of every article; a slug matches exactly."""

@@ -59,6 +59,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(missing)
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -148,7 +153,8 @@ class Article(TimeStamped):
         related_name="+",
     )
 
-    objects = ArticleQuerySet.as_manager()
+    # Rows are read without their stored search vector (2 KB each, used only inside SQL).
+    objects = ArticleManager()
 
     class Meta:
         verbose_name = _("article")

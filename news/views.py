@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from intloffice import structured_data
 from intloffice.page_cache import remember
 from intloffice.pages import PageMixin, content_languages, home_crumb
-from intloffice.pagination import NewestFirstPaginator
+from intloffice.pagination import NewestFirstPaginator, newer, older
 from intloffice.translated import localized_fields
 from partners.models import Event, Organization, Person
 
@@ -27,11 +27,6 @@ class ArticleFilterForm(forms.Form):
     category = forms.SlugField(required=False)
     partner = forms.SlugField(required=False)
     tag = forms.SlugField(required=False)
-
-
-def listed(queryset):
-    """Articles as lists show them: no stored search vector, the category joined."""
-    return queryset.defer("search_vector").select_related("category")
 
 
 def filter_choices() -> dict:
@@ -78,7 +73,7 @@ class ArticleListView(PageMixin, ListView):
     def get_queryset(self):
         form = ArticleFilterForm(self.request.GET)
         self.filters = form.cleaned_data if form.is_valid() else {}
-        queryset = listed(Article.objects.published())
+        queryset = Article.objects.published().select_related("category")
         if year := self.filters.get("year"):
             queryset = queryset.filter(publish_at__year=year)
         if category := self.filters.get("category"):
@@ -123,8 +118,8 @@ class ArticleDetailView(PageMixin, DetailView):
         # Staff preview drafts and scheduled articles at their public address; everyone
         # else gets a 404 for anything not public.
         if self.request.user.has_perm("news.view_article"):
-            return with_links(Article.objects.defer("search_vector"))
-        return with_links(Article.objects.published().defer("search_vector"))
+            return with_links(Article.objects.all())
+        return with_links(Article.objects.published())
 
     def get_breadcrumbs(self):
         return [home_crumb(), news_crumb(), (self.object.title, self.object.get_absolute_url())]
@@ -152,19 +147,11 @@ def neighbours(article) -> dict:
 
     def compute():
         public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
-        moment = article.publish_at
-        # The plain date bound lets the database start its index scan there.
-        older = Q(publish_at__lte=moment) & (
-            Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=article.pk)
-        )
-        newer = Q(publish_at__gte=moment) & (
-            Q(publish_at__gt=moment) | Q(publish_at=moment, pk__gt=article.pk)
-        )
-        previous = public.filter(older).order_by("-publish_at", "-pk").values("pk")[:1]
-        following = public.filter(newer).order_by("publish_at", "pk").values("pk")[:1]
+        key = (article.publish_at, article.pk)
+        previous = public.filter(older(*key)).order_by("-publish_at", "-pk").values("pk")[:1]
+        following = public.filter(newer(*key)).order_by("publish_at", "pk").values("pk")[:1]
         # Scalar subqueries: each runs once, then the rows are fetched by primary key.
         rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
-        key = (moment, article.pk)
         return {
             "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
             "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),

@@ -16,7 +16,7 @@ UPCOMING_LIMIT = 50
 
 
 def latest_news(**filters):
-    return list(Article.objects.published().defer("search_vector").filter(**filters)[:RELATED_NEWS])
+    return list(Article.objects.published().filter(**filters)[:RELATED_NEWS])
 
 
 def partners_crumb():
