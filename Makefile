@@ -6,18 +6,44 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run serve bench test test-tools lint format install messages check clean bench-import
+# Development commands run as `make run` does (DEBUG on, a throwaway key) unless the
+# environment holds a production DJANGO_SECRET_KEY, as on a server.
+MANAGE := $(if $(DJANGO_SECRET_KEY),,DJANGO_DEBUG=1 )$(BIN)/python manage.py
+UV_VERSION := 0.13.8
+
+.PHONY: run serve bench test test-tools lint format install install-test messages check \
+	clean bench-import superuser staff lock upgrade
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+# Exact versions with hashes from the lock files, reinstalled whenever a lock file changes
+# (a security release reaches a server through `make upgrade`, a commit and a deploy).
+# requirements.txt is what the site runs on; requirements-test.txt adds the test tools.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-test.txt
 	touch $@
 
 install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# After editing the dependencies in pyproject.toml: pin them (keeping the other pins).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UV_ARGS) \
+	  pyproject.toml -o requirements.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UV_ARGS) \
+	  --extra test -c requirements.txt pyproject.toml -o requirements-test.txt
+
+# The newest releases the version ranges in pyproject.toml allow (security releases
+# included); review the diff, run `make test`, commit.
+upgrade:
+	$(MAKE) lock UV_ARGS=--upgrade
 
 # The offline Nu HTML checker for the HTML-validity tests (needs npm to fetch, Java to run).
 VNU_VERSION := 26.9.27
@@ -34,7 +60,7 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_seed_entities
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_articles seeds/
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (staff: python manage.py createsuperuser)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (an account for /admin/: make superuser)"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production-like server: gunicorn, DEBUG off, DJANGO_SECRET_KEY required, static
@@ -54,20 +80,35 @@ serve: install
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
 # Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are
 # skipped with a reason when those are missing, in CI they fail.
-test: install test-tools
+test: install-test test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-check: install
+check: install-test
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Accounts for /admin/. Each asks for a password (on a terminal; otherwise it makes one up
+# and shows it once). `make staff USER=anna ROLE=editor` (or ROLE=publisher). Unattended:
+# DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD in the environment.
+superuser: install
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) createsuperuser $(if $(DJANGO_SUPERUSER_PASSWORD),--no-input)
+
+staff: install
+	@test "$(origin USER)" = "command line" -a -n "$(ROLE)" || \
+	  { echo "Name the account and its role: make staff USER=anna ROLE=editor (or ROLE=publisher)"; exit 2; }
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) create_staff "$(USER)" --role "$(ROLE)"
 
 # Needs GNU gettext (Debian: gettext). The compiled .mo files are committed, so a fresh
 # clone shows Russian and Chinese without it.

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_TOOL = ROOT.parent / "shared" / "tools" / "make_corpus.py"
@@ -35,14 +35,14 @@ def make_corpus(n: int, tool: Path) -> Path:
 def recreate_database(url: str) -> None:
     parts = urlparse(url)
     name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
+    admin = psycopg.connect(
         host=parts.hostname,
         port=parts.port or 5432,
         user=parts.username,
         password=parts.password,
         dbname="postgres",
+        autocommit=True,
     )
-    admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')

@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -126,7 +126,7 @@ def search_latency(port: int, rounds: int = 5) -> tuple[float, float]:
 
 
 def published_count(database_url: str) -> int:
-    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+    with psycopg.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM news_article WHERE status = 'published' AND publish_at <= now()"
         )
@@ -141,7 +141,7 @@ def warm_up(port: int, paths: list[str]) -> None:
 
 
 def article_paths(database_url: str, count: int = 300) -> list[str]:
-    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+    with psycopg.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT slug FROM news_article WHERE status = 'published' AND publish_at <= now() "
             "ORDER BY publish_at DESC LIMIT %s",
