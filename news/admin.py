@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -288,10 +287,9 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
                 version.revision.date_created.isoformat(),
             )
             raise PermissionDenied(f"{request.user} may not {name} this article")
-        revision_date = localize(timezone.localtime(version.revision.date_created))
-        was = before.status if before else _("deleted")
+        # The revision comment in the reader's language; the audit line in English.
         request.restoring = _("status: %(before)s → %(after)s") % {
-            "before": Article.Status(before.status).label if before else was,
+            "before": Article.Status(before.status).label if before else _("deleted"),
             "after": Article.Status(after.status).label,
         }
         with workflow.acting(request.user, via=name):
@@ -299,7 +297,11 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and response.status_code == 302:
             article = Article.objects.get(pk=version.object_id)
             workflow.record(
-                article, name, request.user, f"History, revision of {revision_date}, was {was}"
+                article,
+                name,
+                request.user,
+                f"History, revision of {version.revision.date_created.isoformat()}, "
+                f"was {before.status if before else 'deleted'}",
             )
         return response
 
