@@ -233,7 +233,10 @@ def check(actor, name: str, before: State | None, after: State, pk=None) -> str 
     from ``before`` to ``after``; return the permission that was needed."""
     needed = permission_for(before, after)
     if needed and not actor.has_perm(needed):
-        audit.warning("%s was refused %s of article %s", actor, name, pk)
+        if pk is None:
+            audit.warning("%s was refused: %s", actor, name)
+        else:
+            audit.warning("%s was refused %s of article %s", actor, name, pk)
         raise PermissionDenied(f"{actor} may not {name} articles")
     return needed
 
