@@ -1,9 +1,12 @@
-"""Who logged in, failed to, or logged out, and when: lines in the "intloffice.audit" log.
+"""Who did what, and when: lines in the "intloffice.audit" log.
 
-(Publishing and unpublishing are logged by news.workflow; every admin change is also a
-LogEntry and a django-reversion revision.)
+Logins, failed logins and logouts; each add, change and delete made through an admin
+that uses ``AuditedAdmin``; and the actor of work started at the server's shell. (Status
+and publication-date changes of articles are logged by news.workflow; every admin change
+is also a LogEntry and a django-reversion revision.)
 """
 
+import getpass
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -29,3 +32,58 @@ def logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="audit-login-failed")
 def login_failed(sender, credentials, request=None, **kwargs):
     audit.warning("login failed for %r from %s", credentials.get("username"), address(request))
+
+
+class CommandLine:
+    """Whoever runs a command at the server's shell: an administrator by definition (they
+    can read the settings and the database), named in the audit by their login."""
+
+    is_authenticated = False
+    is_active = True
+
+    def __init__(self, login: str | None = None):
+        if login is None:
+            try:
+                login = getpass.getuser()
+            except (KeyError, OSError):  # a container user with no passwd entry
+                login = "uid-?"
+        self.login = login
+
+    def has_perm(self, permission: str, obj=None) -> bool:
+        return True
+
+    def __str__(self):
+        return f"{self.login} (command line)"
+
+
+def changed(user, action: str, obj, detail: str = "") -> None:
+    """One line for an add, change or delete of ``obj`` by ``user``."""
+    audit.info(
+        "%s: %s %s %s %r%s",
+        user,
+        action,
+        obj._meta.verbose_name,
+        obj.pk,
+        str(obj),
+        f" ({detail})" if detail else "",
+    )
+
+
+class AuditedAdmin:
+    """For a ModelAdmin: each add, change and delete also becomes an audit line."""
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        changed(request.user, "add", obj)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        changed(request.user, "change", obj, entry.get_change_message() if entry else "")
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the rows go, with their ids still set.
+        for obj in queryset:
+            changed(request.user, "delete", obj)
+        return super().log_deletions(request, queryset)

@@ -1,5 +1,6 @@
 """Building blocks shared by every app's models."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +16,23 @@ class TimeStamped(models.Model):
 def split_aliases(text: str) -> list[str]:
     """Aliases are stored one per line (a name may itself contain a comma)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Versioned(models.Model):
+    """A row staff edit in forms: a form opened before someone else's save must not
+    overwrite it (intloffice.versioning checks the number)."""
+
+    # Raised by one on every save from a form.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True

@@ -1,22 +1,27 @@
+import contextlib
 import re
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice import search
 from intloffice.pages import content_languages
 from intloffice.pagination import RememberedCountPaginator
 from intloffice.translated import localized_fields
+from intloffice.versioning import VersionedAdmin, VersionedForm
 
 from . import workflow
 from .models import Article, Category, Tag
@@ -41,49 +46,22 @@ class TagAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ArticleForm(forms.ModelForm):
-    # The version the editor started from: a save from an older one is refused.
-    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ArticleForm(VersionedForm):
+    stale_message = _(
+        "%(who)s saved this article at %(when)s, after you opened it. "
+        "Your changes were not saved: copy them, reload the page and "
+        "apply them again."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An article may exist in Russian or Chinese only; clean() asks for one title.
         self.fields["title_en"].required = False
-        # From the database, not the instance: when an old revision is being restored,
-        # the instance holds that revision's content.
-        self.current_version = (
-            Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if self.instance.pk
-            else None
-        )
-        self.fields["based_on_version"].initial = self.current_version
 
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in localized_fields("title")):
             raise forms.ValidationError(_("Give the article a title in at least one language."))
-        if self.instance.pk:
-            # Inside the admin's transaction: the row stays locked until this save ends.
-            current = (
-                Article.objects.select_for_update(of=("self",))
-                .select_related("last_edited_by")
-                .only("version", "updated_at", "last_edited_by__username")
-                .get(pk=self.instance.pk)
-            )
-            self.current_version = current.version
-            if cleaned.get("based_on_version") != current.version:
-                raise forms.ValidationError(
-                    _(
-                        "%(who)s saved this article at %(when)s, after you opened it. "
-                        "Your changes were not saved: copy them, reload the page and "
-                        "apply them again."
-                    ),
-                    code="stale",
-                    params={
-                        "who": current.last_edited_by or _("Someone"),
-                        "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
-                    },
-                )
         self.require_alt_text(cleaned)
         if self.data.get("_transition") == "schedule":
             publish_at = cleaned.get("publish_at")
@@ -135,7 +113,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     form = ArticleForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -247,10 +225,13 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         context["transitions"] = workflow.available(request.user, article)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A publisher may change a live article's date in the form: the workflow checks
+        # and logs it like a transition.
+        with workflow.acting(request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        obj.last_edited_by = request.user
-        if change:
-            obj.version = form.current_version + 1
         name = request.POST.get("_transition")
         if name:
             try:
@@ -260,12 +241,78 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
                 raise PermissionDenied(str(error)) from error
         super().save_model(request, obj, form, change)
         if name:
-            workflow.record(obj, name, request.user)
             messages.success(
                 request,
                 _("%(title)s: %(action)s.")
                 % {"title": obj, "action": workflow.TRANSITIONS[name].label},
             )
+
+    # History: reverting to a revision and recovering a deleted article write the stored
+    # status and date back as they were. They are workflow moves like any other.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        return self.restore(
+            request,
+            version,
+            "revert",
+            lambda: super(ArticleAdmin, self).revision_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        return self.restore(
+            request,
+            version,
+            "recover",
+            lambda: super(ArticleAdmin, self).recover_view(request, version_id, extra_context),
+        )
+
+    def restore(self, request, version, name, view):
+        fields = version.field_dict
+        after = workflow.State(fields["status"], fields["publish_at"])
+        current = Article.objects.filter(pk=version.object_id).first()
+        before = workflow.state_of(current) if current else None
+        needed = workflow.permission_for(before, after)
+        if before is not None and before.status == Article.Status.PUBLISHED:
+            needed = workflow.PUBLISH  # what is live changes only through a publisher
+        if needed and not request.user.has_perm(needed):
+            workflow.audit.warning(
+                "%s was refused %s of article %s to the revision of %s",
+                request.user,
+                name,
+                version.object_id,
+                version.revision.date_created.isoformat(),
+            )
+            raise PermissionDenied(f"{request.user} may not {name} this article")
+        # The revision comment in the reader's language; the audit line in English.
+        request.restoring = _("status: %(before)s → %(after)s") % {
+            "before": Article.Status(before.status).label if before else _("deleted"),
+            "after": Article.Status(after.status).label,
+        }
+        with workflow.acting(request.user, via=name):
+            response = view()
+        if request.method == "POST" and response.status_code == 302:
+            article = Article.objects.get(pk=version.object_id)
+            workflow.record(
+                article,
+                name,
+                request.user,
+                f"History, revision of {version.revision.date_created.isoformat()}, "
+                f"was {before.status if before else 'deleted'}",
+            )
+        return response
+
+    @contextlib.contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            restoring = getattr(request, "restoring", None)
+            if restoring and reversion.get_comment():
+                # Reversion's own comment names the revert; the status says what it did.
+                reversion.set_comment(f"{reversion.get_comment()} ({restoring})")
 
     def _apply_to_selected(self, request, queryset, name):
         done = 0

@@ -18,16 +18,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 from unidecode import unidecode
 
+from intloffice.audit import CommandLine
 from intloffice.page_cache import content_changed
 from intloffice.search import refresh_search_vectors
 from intloffice.translated import localized_fields
 
+from . import workflow
 from .mentions import MentionMatcher, replace_links
 from .models import Article
 from .parsing import (
@@ -168,7 +172,26 @@ def publish_time(date: dt.date) -> dt.datetime:
 
 
 class Importer:
-    def __init__(self, status: str, matcher: MentionMatcher | None, *, dry_run: bool, strict: bool):
+    def __init__(
+        self,
+        status: str,
+        matcher: MentionMatcher | None,
+        *,
+        dry_run: bool,
+        strict: bool,
+        actor=None,
+    ):
+        # Who the audit names: a staff account (--user), or the shell's login.
+        self.actor = actor or CommandLine()
+        if not self.actor.has_perm("news.add_article"):
+            raise PermissionDenied(f"{self.actor} may not add articles")
+        # Creating articles as published is publishing: the workflow's permission.
+        workflow.check(
+            self.actor, f"import as {status}", None, workflow.State(status, timezone.now())
+        )
+        self.may_publish = self.actor.has_perm(workflow.PUBLISH)
+        # Files refused because they would change what only a publisher may change.
+        self.refused: dict[str, str] = {}
         self.status = status
         self.matcher = matcher
         self.dry_run = dry_run
@@ -225,7 +248,7 @@ class Importer:
         existing = {
             article.import_key: article
             for article in Article.objects.filter(import_key__in={s.key for s in batch}).only(
-                "pk", "import_key", "source_digest", "slug"
+                "pk", "import_key", "source_digest", "slug", "status"
             )
         }
         created: dict[str, tuple[Article, SourceFile]] = {}
@@ -237,6 +260,18 @@ class Importer:
             known_digest = self.seen.get(source.key) or (article.source_digest if article else None)
             if known_digest == source.digest:
                 unchanged += 1
+                continue
+            if (
+                article is not None
+                and source.key not in created
+                and article.status == Article.Status.PUBLISHED
+                and not self.may_publish
+            ):
+                # As in the admin: what is published changes only through a publisher.
+                self.refused[str(source.path)] = (
+                    f"would update article {article.pk}, which is published: "
+                    "only a publisher may change it"
+                )
                 continue
             self.seen[source.key] = source.digest
             if article is None:
@@ -250,18 +285,26 @@ class Importer:
 
         new_articles = [article for article, _source in created.values()]
         self.assign_slugs(new_articles, [source for _article, source in created.values()])
-        Article.objects.bulk_create(new_articles, batch_size=BATCH_SIZE)
+        # The bulk write checks the actor's permission and logs what it published.
+        with workflow.acting(self.actor, via="import"):
+            Article.objects.bulk_create(new_articles, batch_size=BATCH_SIZE)
         changed = [article for article, _source in updated.values()]
         if changed:
+            # Text only: status and publication date belong to the workflow, and a
+            # publisher may have changed them since the first import.
             fields = [
                 *localized_fields(*TRANSLATED),
-                "publish_at",
                 "source_file",
                 "source_digest",
                 "original_language",
                 "updated_at",
             ]
             Article.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+            workflow.record_bulk(
+                workflow.Acting(self.actor, "import"),
+                "update the text of",
+                [article.pk for article in changed],
+            )
         # Bulk writes send no post_save: one UPDATE refreshes the batch's search vectors.
         refresh_search_vectors(
             Article.objects.filter(pk__in=[a.pk for a in new_articles + changed])
@@ -279,15 +322,20 @@ class Importer:
         # Every translation column given: modeltranslation's per-column defaults switch the
         # active language each time, which costs more than the rest of the row.
         empty = dict.fromkeys(EMPTY_TRANSLATIONS)
-        article = Article(import_key=source.key, status=self.status, **empty)
+        article = Article(
+            import_key=source.key,
+            status=self.status,
+            publish_at=publish_time(source.article.published),
+            **empty,
+        )
         return self.fill(article, source)
 
     @staticmethod
     def fill(article: Article, source: SourceFile) -> Article:
+        """The article's text from the file (not its status or publication date)."""
         for column, value in translated_values(source.article).items():
             setattr(article, column, value)
         article.original_language = source.article.language
-        article.publish_at = publish_time(source.article.published)
         article.source_file = source.path.name[:255]
         article.source_digest = source.digest
         article.updated_at = dt.datetime.now(tz=dt.UTC)
@@ -342,8 +390,12 @@ def import_articles(
     strict: bool = False,
     link: bool = True,
     on_file: Callable[[Path, str | None], None] | None = None,
+    actor=None,
 ) -> ImportReport:
     """Import articles from files and folders; ``on_file(path, error)`` follows progress.
+
+    ``actor`` (a user holding the permissions, or by default the shell's login) is who
+    the audit names; PermissionDenied if it may not create articles of ``status``.
 
     Without ``strict`` every batch commits on its own, so an interrupted run keeps what it
     finished; with ``strict`` the whole run is one transaction, rolled back on any failure.
@@ -351,7 +403,7 @@ def import_articles(
     started = time.monotonic()
     report = ImportReport(dry_run=dry_run)
     matcher = MentionMatcher.from_database() if link else None
-    importer = Importer(status, matcher, dry_run=dry_run, strict=strict)
+    importer = Importer(status, matcher, dry_run=dry_run, strict=strict, actor=actor)
     try:
         with transaction.atomic() if strict else nullcontext():
             batch: list[SourceFile] = []
@@ -371,6 +423,7 @@ def import_articles(
                     batch = []
             if batch:
                 importer.write_batch(batch, report)
+            report.failures.extend(importer.refused.items())
             if strict and report.failures:
                 raise ImportAborted
     except ImportAborted:

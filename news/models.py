@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.images import ProcessedImageField
-from intloffice.models import TimeStamped
+from intloffice.models import TimeStamped, Versioned
 from partners.models import Event, Organization, Person
 
 from .html import HTMLField
@@ -58,13 +58,59 @@ class ArticleQuerySet(models.QuerySet):
                 missing |= models.Q(**{f"{column}__isnull": True}) | models.Q(**{column: ""})
         return self.filter(missing)
 
+    # Bulk writes send no save signals: the workflow's rules are checked here instead.
+    # (news.workflow imports this module, hence the imports inside.)
+
+    def update(self, **kwargs):
+        if not Article.WORKFLOW_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        from . import workflow
+
+        context = workflow.check_bulk("update", {workflow.PUBLISH})
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        changes = ", ".join(
+            f"{name}={kwargs[name]}" for name in Article.WORKFLOW_FIELDS if name in kwargs
+        )
+        workflow.record_bulk(context, f"set {changes} of", ids)
+        return count
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if not set(Article.WORKFLOW_FIELDS) & set(fields):
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        from . import workflow
+
+        objs = list(objs)
+        context = workflow.check_bulk("update", {workflow.PUBLISH})
+        count = super().bulk_update(objs, fields, batch_size=batch_size)
+        workflow.record_bulk(context, "update the status or date of", [a.pk for a in objs])
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import workflow
+
+        states = [(obj, workflow.state_of(obj)) for obj in objs]
+        needed = {workflow.permission_for(None, state) for _obj, state in states}
+        context = workflow.check_bulk("create", needed)
+        created = super().bulk_create([obj for obj, _state in states], *args, **kwargs)
+        by_move: dict[str, list[int]] = {}
+        for obj, state in states:
+            if workflow.permission_for(None, state):
+                by_move.setdefault(workflow.move_name(None, state), []).append(obj.pk)
+        for name, ids in by_move.items():
+            workflow.record_bulk(context, name, ids)
+        return created
+
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(TimeStamped):
+class Article(TimeStamped, Versioned):
+    # What news.workflow governs: whether an article is public, and from when.
+    WORKFLOW_FIELDS = ("status", "publish_at")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         REVIEW = "review", _("in review")
@@ -140,19 +186,6 @@ class Article(TimeStamped):
     # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
-    # Raised by one on every save: a form holding an older number was opened before
-    # someone else's save, and must not overwrite it.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last edited by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
     # Rows are read without their stored search vector (2 KB each, used only inside SQL).
     objects = ArticleManager()
 
@@ -177,6 +210,24 @@ class Article(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("news:article_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article.remember_workflow_state()
+        return article
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self.remember_workflow_state(fields)
+
+    def remember_workflow_state(self, fields=None) -> None:
+        """Keep the status and publication date as stored, for news.workflow to compare a
+        save with (no query: only what was loaded or just saved)."""
+        stored = self.__dict__.setdefault("_stored_state", {})
+        for name in self.WORKFLOW_FIELDS:
+            if name in self.__dict__ and (fields is None or name in fields):
+                stored[name] = self.__dict__[name]
 
     def is_public(self, now=None) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())

@@ -4,10 +4,19 @@ One function, ``apply``, moves an article and checks who may do it; the admin's 
 its list actions and the tests all call it, so the rules cannot differ between them.
 Editors may submit and withdraw; only holders of ``news.publish_article`` (Publishers)
 may publish, schedule, unpublish or archive.
+
+Every other way an article's status or publication date can change (a History revert,
+*Recover deleted*, the importer, a shell) is held by ``guard``, which runs before every
+save of an article, and by the article QuerySet's bulk writes: a change that did not come
+through ``apply`` is refused unless the code doing it names who acts (``acting``), and
+that person holds the permission the change needs. Each change leaves an audit line.
 """
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import reversion
@@ -108,6 +117,8 @@ def apply(
         article.publish_at = when
     article.status = transition.target
     article.last_edited_by = user if user.is_authenticated else None
+    # The guard before the save lets exactly this state through, once; the save logs it.
+    article._workflow_move = Move(name, user, state_of(article))
     if save:
         article.version += 1
         # A revision (who, when, which action) like an edit; inside the admin's own
@@ -118,17 +129,208 @@ def apply(
             article.save(
                 update_fields=["status", "publish_at", "last_edited_by", "version", "updated_at"]
             )
-        record(article, name, user)
     return article
 
 
-def record(article: Article, name: str, user) -> None:
-    """The audit line of a transition, once the article is saved (and has its id)."""
+def record(article: Article, name: str, actor, via: str = "") -> None:
+    """The audit line of a move, once the article is saved (and has its id)."""
     audit.info(
-        "%s: %s article %s %r (publish at %s)",
-        user,
+        "%s: %s article %s %r (%s, publish at %s)%s",
+        actor,
         name,
         article.pk,
         article.slug,
+        article.status,
         article.publish_at.isoformat(),
+        f" via {via}" if via else "",
     )
+
+
+class WorkflowBypass(PermissionDenied):
+    """A status or publication date was about to change outside the workflow."""
+
+
+@dataclass(frozen=True)
+class State:
+    """What the workflow governs: whether an article is public, and from when."""
+
+    status: str
+    publish_at: dt.datetime
+
+    def same_as(self, other: "State | None") -> bool:
+        # Admin forms post whole seconds: a lost fraction of a second is no new date.
+        return (
+            other is not None
+            and self.status == other.status
+            and self.publish_at.replace(microsecond=0) == other.publish_at.replace(microsecond=0)
+        )
+
+
+@dataclass(frozen=True)
+class Acting:
+    actor: object  # a user, or intloffice.audit.CommandLine
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change the workflow allowed, to be logged once the article is saved."""
+
+    name: str
+    actor: object
+    state: State
+    via: str = ""
+
+
+_acting: ContextVar[Acting | None] = ContextVar("workflow_acting", default=None)
+
+
+@contextlib.contextmanager
+def acting(actor, via: str = "") -> Iterator[None]:
+    """Saves of articles inside this block are made by ``actor`` (through ``via``): a
+    status or publication-date change is allowed if ``actor`` holds its permission."""
+    token = _acting.set(Acting(actor, str(via)))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def state_of(article: Article) -> State:
+    return State(article.status, article.publish_at)
+
+
+def permission_for(before: State | None, after: State) -> str | None:
+    """The permission a move from ``before`` (None: a new article) to ``after`` needs,
+    or None if it moves nothing the workflow governs."""
+    if after.same_as(before):
+        return None
+    if before is not None and before.status == after.status == Status.DRAFT:
+        return None  # a draft's date is only a plan
+    if before is None and after.status == Status.DRAFT:
+        return None
+    unpublished = {Status.DRAFT, Status.REVIEW}
+    if after.status in unpublished and (before is None or before.status in unpublished):
+        return EDIT
+    return PUBLISH
+
+
+def move_name(before: State | None, after: State) -> str:
+    if before is None:
+        return "publish" if after.status == Status.PUBLISHED else f"create as {after.status}"
+    if before.status == after.status:
+        return "change the publication date of"
+    if after.status == Status.PUBLISHED and after.publish_at > timezone.now():
+        return "schedule"
+    for transition in TRANSITIONS.values():
+        if before.status in transition.sources and transition.target == after.status:
+            return transition.name
+    return f"move from {before.status} to {after.status}"
+
+
+def check(actor, name: str, before: State | None, after: State, pk=None) -> str | None:
+    """Raise PermissionDenied (and log the refusal) unless ``actor`` may move an article
+    from ``before`` to ``after``; return the permission that was needed."""
+    needed = permission_for(before, after)
+    if needed and not actor.has_perm(needed):
+        if pk is None:
+            audit.warning("%s was refused: %s", actor, name)
+        else:
+            audit.warning("%s was refused %s of article %s", actor, name, pk)
+        raise PermissionDenied(f"{actor} may not {name} articles")
+    return needed
+
+
+def stored_state(article: Article, raw: bool) -> State | None:
+    """The article's state as the database holds it, read from the row only when the
+    instance does not know it (a deserialised revision, a hand-made instance)."""
+    if not raw and article.pk is None:
+        return None
+    known = getattr(article, "_stored_state", {})
+    if not raw and all(name in known for name in Article.WORKFLOW_FIELDS):
+        return State(**known)
+    row = Article.objects.filter(pk=article.pk).values_list(*Article.WORKFLOW_FIELDS).first()
+    return State(*row) if row else None
+
+
+def guard(sender, instance: Article, raw=False, update_fields=None, **kwargs) -> None:
+    """Before every save of an article: refuse a status or publication-date change that
+    neither ``apply`` nor an ``acting`` block allowed (a pre_save receiver)."""
+    move = instance.__dict__.pop("_workflow_move", None)
+    # A deferred field is not written, nor one left out of update_fields.
+    written = [
+        name
+        for name in Article.WORKFLOW_FIELDS
+        if name in instance.__dict__ and (update_fields is None or name in update_fields)
+    ]
+    if not written:
+        return
+    before = stored_state(instance, raw)
+    after = State(
+        **{
+            name: getattr(instance if name in written or before is None else before, name)
+            for name in Article.WORKFLOW_FIELDS
+        }
+    )
+    if move is not None and move.state.same_as(after):
+        instance._workflow_logged = move
+        return
+    if permission_for(before, after) is None:
+        return
+    name = move_name(before, after)
+    context = _acting.get()
+    if context is None:
+        audit.warning("refused to %s article %s outside the workflow", name, instance.pk)
+        raise WorkflowBypass(
+            f"article {instance.pk}: status and publication date change only through "
+            "news.workflow (apply, or a block that names who acts)"
+        )
+    check(context.actor, name, before, after, instance.pk)
+    if not raw:
+        # A raw save is a revision being restored: the door that restores it logs the
+        # revert once it is kept (the History view also restores to show its form).
+        instance._workflow_logged = Move(name, context.actor, after, context.via)
+
+
+def saved(sender, instance: Article, raw=False, update_fields=None, **kwargs) -> None:
+    """After every save of an article: log the move ``guard`` allowed, and remember the
+    state now stored (a post_save receiver)."""
+    move = instance.__dict__.pop("_workflow_logged", None)
+    if move is not None:
+        record(instance, move.name, move.actor, move.via)
+    instance.remember_workflow_state(update_fields)
+
+
+def check_bulk(name: str, needed: set) -> Acting:
+    """For bulk writes (no save signals): the ``acting`` block's actor must hold each
+    ``needed`` permission. Returns who acts, for the audit line."""
+    context = _acting.get()
+    needed = needed - {None}
+    if not needed:
+        return context or Acting("?")
+    if context is None:
+        audit.warning("refused to %s articles in bulk outside the workflow", name)
+        raise WorkflowBypass(
+            f"{name}: status and publication date change only through news.workflow"
+        )
+    for permission in needed:
+        if not context.actor.has_perm(permission):
+            audit.warning("%s was refused %s of articles in bulk", context.actor, name)
+            raise PermissionDenied(f"{context.actor} may not {name} articles")
+    return context
+
+
+def record_bulk(context: Acting, name: str, ids: Iterable[int]) -> None:
+    """One line for many articles: their ids as ranges (1-500, 503)."""
+    ids = sorted(ids)
+    if not ids:
+        return
+    ranges, start, end = [], ids[0], ids[0]
+    for pk in ids[1:]:
+        if pk != end + 1:
+            ranges.append(f"{start}-{end}" if end > start else str(start))
+            start = pk
+        end = pk
+    ranges.append(f"{start}-{end}" if end > start else str(start))
+    via = f" via {context.via}" if context.via else ""
+    audit.info("%s: %s %d article(s)%s: %s", context.actor, name, len(ids), via, ", ".join(ranges))

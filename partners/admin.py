@@ -5,17 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
+from intloffice.audit import AuditedAdmin
 from intloffice.translated import localized_fields
+from intloffice.versioning import VersionedAdmin, VersionedForm
 
 from .models import Event, Membership, Organization, Participation, Person
 
-# The search vector is derived from the text: history and restores leave it out.
-for model in (Organization, Person, Event):
-    reversion.register(model, exclude=["search_vector"])
+# History keeps what staff write, with the rows of the inlines. The search vector is
+# derived from the text, and the version number and last editor describe the row, not
+# its content: restores leave them as they are.
+ROW_FACTS = ["search_vector", "version", "last_edited_by"]
+reversion.register(Organization, exclude=ROW_FACTS, follow=["memberships", "member_links"])
+reversion.register(Person, exclude=ROW_FACTS, follow=["participations"])
+reversion.register(Event, exclude=ROW_FACTS, follow=["participations"])
+reversion.register(Membership, exclude=ROW_FACTS[1:])
+reversion.register(Participation, exclude=ROW_FACTS[1:])
+
+
+class StaffAdmin(AuditedAdmin, VersionedAdmin, CompareVersionAdmin):
+    """Stale saves refused, every change in History and in the audit log."""
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = VersionedForm
     fk_name = "member"
     extra = 0
     autocomplete_fields = ["association"]
@@ -25,6 +38,7 @@ class MembershipInline(admin.TabularInline):
 
 class MemberInline(admin.TabularInline):
     model = Membership
+    form = VersionedForm
     fk_name = "association"
     extra = 0
     autocomplete_fields = ["member"]
@@ -33,7 +47,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
     list_filter = ["kind", "country"]
@@ -50,6 +64,7 @@ class OrganizationAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
 
 class ParticipationInline(TranslationTabularInline):
     model = Participation
+    form = VersionedForm
     extra = 0
 
 
@@ -62,7 +77,7 @@ class PersonParticipationInline(ParticipationInline):
 
 
 @admin.register(Person)
-class PersonAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
     list_display = ["name", "position", "organization", "updated_at"]
     list_filter = ["organization__kind"]
     list_select_related = ["organization"]
@@ -78,7 +93,7 @@ class PersonAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
     list_display = ["name", "kind", "start", "end", "format", "city"]
     list_filter = ["kind", "format", "country"]
     date_hierarchy = "start"
@@ -95,7 +110,7 @@ class EventAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StaffAdmin, admin.ModelAdmin):
     list_display = ["member", "association", "since", "role"]
     list_filter = ["association"]
     list_select_related = ["member", "association"]
@@ -104,7 +119,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(TabbedTranslationAdmin):
+class ParticipationAdmin(StaffAdmin, TabbedTranslationAdmin):
     list_display = ["person", "event", "role"]
     list_filter = ["event__kind"]
     list_select_related = ["person", "event"]

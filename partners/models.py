@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from intloffice.images import ProcessedImageField
-from intloffice.models import TimeStamped, split_aliases
+from intloffice.models import TimeStamped, Versioned, split_aliases
 
 
 def validate_time_zone(value: str) -> None:
@@ -30,7 +30,7 @@ ALIASES_HELP = _(
 )
 
 
-class Organization(TimeStamped):
+class Organization(TimeStamped, Versioned):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("association")
         UNIVERSITY = "university", _("university")
@@ -84,7 +84,7 @@ class Organization(TimeStamped):
         return split_aliases(self.aliases)
 
 
-class Membership(TimeStamped):
+class Membership(TimeStamped, Versioned):
     member = models.ForeignKey(
         Organization,
         verbose_name=_("member"),
@@ -115,7 +115,7 @@ class Membership(TimeStamped):
         return f"{self.member} → {self.association}"
 
 
-class Person(TimeStamped):
+class Person(TimeStamped, Versioned):
     honorific = models.CharField(
         _("honorific"), max_length=60, blank=True, help_text=_('For example "Professor".')
     )
@@ -172,7 +172,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(Q(end__lt=now) | Q(end__isnull=True, start__lt=now)).order_by("-start")
 
 
-class Event(TimeStamped):
+class Event(TimeStamped, Versioned):
     class Kind(models.TextChoices):
         SUMMIT = "summit", _("summit")
         FORUM = "forum", _("forum")
@@ -251,7 +251,7 @@ class Event(TimeStamped):
         return split_aliases(self.aliases)
 
 
-class Participation(TimeStamped):
+class Participation(TimeStamped, Versioned):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="participations"
     )

@@ -5,6 +5,29 @@ from django.core.management import call_command
 
 SEEDS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seeds")
 SEED_SLUG = "polytechnic-university-at-the-fifth-aturc-2022-summit"
+PASSWORD = "a-long-enough-test-password"
+
+
+def staff_member(username: str, group: str):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the Editors group the roles migration made."""
+    return staff_member("editor", "Editors")
+
+
+@pytest.fixture
+def publisher(db):
+    """A member of the Publishers group the roles migration made."""
+    return staff_member("publisher", "Publishers")
 
 
 @pytest.fixture(autouse=True)

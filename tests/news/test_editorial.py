@@ -12,23 +12,8 @@ from django.utils import timezone
 
 from news import workflow
 from news.models import Article
+from tests.conftest import PASSWORD
 from tests.factories import make_article
-
-PASSWORD = "a-long-enough-test-password"
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    user = django_user_model.objects.create_user("publisher", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return django_user_model.objects.get(pk=user.pk)
 
 
 def form_data(article, **changes):

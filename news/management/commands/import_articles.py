@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from news.importing import find_files, import_articles
@@ -16,10 +18,12 @@ class Progress:
         self.total = total
         self.quiet = quiet
         self.done = 0
+        self.named: set[str] = set()
 
     def __call__(self, path, error):
         self.done += 1
         if error:
+            self.named.add(str(path))
             self.clear()
             self.command.stderr.write(f"{path}: {error}")
         if self.quiet:
@@ -67,21 +71,41 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Write nothing if any file fails."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help=(
+                "The staff account the audit log names; it needs the publish permission "
+                "to import published articles (default: your login at this shell)."
+            ),
+        )
 
-    def handle(self, *args, paths, language, status, dry_run, strict, **options):
+    def handle(self, *args, paths, language, status, dry_run, strict, user, **options):
+        actor = None
+        if user is not None:
+            actor = get_user_model().objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"No active user named {user!r}.")
         verbosity = options["verbosity"]
         on_terminal = verbosity >= 1 and self.stdout.isatty()
         total = sum(1 for _ in find_files(paths)) if on_terminal else None
         progress = Progress(self, total, quiet=verbosity < 1)
-        report = import_articles(
-            paths,
-            language=language,
-            status=status,
-            dry_run=dry_run,
-            strict=strict,
-            on_file=progress,
-        )
+        try:
+            report = import_articles(
+                paths,
+                language=language,
+                status=status,
+                dry_run=dry_run,
+                strict=strict,
+                on_file=progress,
+                actor=actor,
+            )
+        except PermissionDenied as refused:
+            raise CommandError(f"{refused}.") from None
         progress.finish()
+        for path, error in report.failures:
+            if path not in progress.named:
+                self.stderr.write(f"{path}: {error}")
         if verbosity >= 1:
             prefix = "Dry run: would have " if dry_run else ""
             rate = report.processed / report.seconds if report.seconds else 0
