@@ -1,11 +1,20 @@
+from argparse import ArgumentTypeError
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from news.importing import find_files, import_articles
 from news.models import Article
+from news.parsing import MAX_FILE_BYTES
 
 PROGRESS_EVERY = 1000
 BAR_WIDTH = 30
+
+
+def positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise ArgumentTypeError(f"expected a whole number of bytes above 0, not {value!r}")
+    return int(value)
 
 
 class Progress:
@@ -67,8 +76,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Write nothing if any file fails."
         )
+        parser.add_argument(
+            "--max-bytes",
+            type=positive_int,
+            default=MAX_FILE_BYTES,
+            metavar="N",
+            help=f"Skip files larger than N bytes (default: {MAX_FILE_BYTES}).",
+        )
 
-    def handle(self, *args, paths, language, status, dry_run, strict, **options):
+    def handle(self, *args, paths, language, status, dry_run, strict, max_bytes, **options):
         verbosity = options["verbosity"]
         on_terminal = verbosity >= 1 and self.stdout.isatty()
         total = sum(1 for _ in find_files(paths)) if on_terminal else None
@@ -79,6 +95,7 @@ class Command(BaseCommand):
             status=status,
             dry_run=dry_run,
             strict=strict,
+            max_bytes=max_bytes,
             on_file=progress,
         )
         progress.finish()
