@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tests.test_settings import run_settings
+
 OFFICE = "10.0.0.7"
 SPRAYED = "Spring2026!"
 OWN = "anna's own long password"
@@ -111,3 +113,17 @@ def test_without_a_declared_proxy_x_forwarded_for_is_ignored(db, settings):
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {OFFICE}
+
+
+def test_the_proxy_is_declared_in_the_environment():
+    code = (
+        "django.setup()\n"
+        "from django.test import RequestFactory\n"
+        "from intloffice.logins import client_address\n"
+        "request = RequestFactory().post('/', REMOTE_ADDR='127.0.0.1',"
+        " HTTP_X_FORWARDED_FOR='1.2.3.4, 203.0.113.5')\n"
+        "print(client_address(request))\n"
+    )
+    behind_proxy = run_settings(code, DJANGO_SECRET_KEY="x", DJANGO_PROXY_COUNT="1")
+    assert behind_proxy.stdout.strip() == "203.0.113.5", behind_proxy.stderr
+    assert run_settings(code, DJANGO_SECRET_KEY="x").stdout.strip() == "127.0.0.1"
