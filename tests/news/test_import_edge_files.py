@@ -30,9 +30,14 @@ def article_text(title: str, body: str = "Body.") -> str:
 def make_specials(folder: Path) -> dict[str, str]:
     """A pipe, a socket, link loops and a link to a device; returns name -> message."""
     os.mkfifo(folder / "fifo.txt")
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(str(folder / "socket.txt"))
-    server.close()  # the socket file stays
+    # Bound by a relative name: a socket's full path may not exceed 107 bytes.
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind("socket.txt")  # the file stays when the socket is closed
+    finally:
+        os.chdir(here)
     (folder / "loop.txt").symlink_to("loop.txt")
     (folder / "ping.txt").symlink_to("pong.txt")
     (folder / "pong.txt").symlink_to("ping.txt")
