@@ -9,7 +9,8 @@ class IntlofficeConfig(AppConfig):
         from news.models import Article, Category, Tag
         from partners.models import Event, Membership, Organization, Participation, Person
 
-        from . import audit  # noqa: F401  (connects the login receivers)
+        # Connect the login receivers (those of logins after axes': see answer_with_429).
+        from . import audit, logins  # noqa: F401
         from .page_cache import content_changed
         from .search import refresh_on_save
 

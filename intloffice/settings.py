@@ -84,7 +84,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with a limit on failed logins per address (password spraying).
+    "intloffice.logins.AddressLimitedBackend",
 ]
 # Login throttling: 5 failures for one username from one address lock that pair out for
 # 15 minutes; a colleague's typos behind the same address lock out nobody else.
@@ -92,8 +93,18 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "intloffice.logins.lockout_response"
+# Across usernames: after 30 failures in an hour from one address, only accounts that
+# have signed in from that address in the last 90 days may still try (intloffice/logins.py).
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DJANGO_LOGIN_FAILURES_PER_ADDRESS", "30"))
+KNOWN_ADDRESS_DAYS = 90
+# The client's address is the peer's, unless DJANGO_PROXY_COUNT reverse proxies are
+# declared: then it is the one they appended to X-Forwarded-For. (axes would read it
+# with django-ipware, which is not installed, and which without a declared proxy believes
+# whatever X-Forwarded-For a client sends.)
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "intloffice.logins.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login kept, for the audit trail
 
 ROOT_URLCONF = "intloffice.urls"

@@ -8,8 +8,11 @@ archive only reads.
 """
 
 import datetime as dt
+import errno
 import hashlib
 import os
+import re
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
@@ -24,11 +28,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
-from unidecode import unidecode
 
 from intloffice.audit import CommandLine
 from intloffice.page_cache import content_changed
 from intloffice.search import refresh_search_vectors
+from intloffice.text import CJK_CHARACTERS
 from intloffice.translated import localized_fields
 
 from . import workflow
@@ -47,6 +51,7 @@ BATCH_SIZE = 500
 # A run that writes this many articles ends by refreshing the planner's statistics.
 ANALYZE_AFTER = 1000
 SLUG_LENGTH = 80
+CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 # The archive format has no lead: cards and descriptions fall back to the body.
 TRANSLATED = ("title", "body", "byline")
 EMPTY_TRANSLATIONS = localized_fields(
@@ -85,43 +90,116 @@ class ImportAborted(Exception):
     """Raised inside the strict transaction to roll it back."""
 
 
+KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def not_a_file(mode: int) -> str | None:
+    """Why a file of this mode is not read (reading a pipe or a device may never end)."""
+    if stat.S_ISREG(mode):
+        return None
+    return f"{KINDS.get(stat.S_IFMT(mode), 'a special file')}, not a regular file; skipped"
+
+
+def os_reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
 def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """Files given, and ``*.txt`` below folders given, never leaving those folders.
 
     Yields ``(path, None)`` for a file to read and ``(path, reason)`` for one refused.
+    Nothing here opens a file, and nothing raises: a link loop, a pipe, a device or an
+    unreadable folder is one refusal among the others.
     """
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            root = path.resolve()
-            for folder, dirs, files in os.walk(path):  # does not descend into linked folders
-                dirs.sort()
-                for name in sorted(files):
-                    if not name.lower().endswith(".txt"):
-                        continue
-                    candidate = Path(folder) / name
-                    if candidate.resolve().is_relative_to(root):
-                        yield candidate, None
-                    else:
-                        yield candidate, f"links outside {path}; not followed"
-        elif path.is_file():
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            missing = error.errno == errno.ENOENT
+            yield path, "no such file or folder" if missing else os_reason(error)
+            continue
+        if stat.S_ISDIR(mode):
+            yield from find_in_folder(path)
+        elif stat.S_ISREG(mode):
             yield path, None
-        elif path.exists():
-            yield path, "not a regular file or folder"
         else:
-            yield path, "no such file or folder"
+            yield path, not_a_file(mode)
 
 
-def read_source(path: Path, language: str | None) -> SourceFile:
+def find_in_folder(path: Path) -> Iterator[tuple[Path, str | None]]:
+    root = path.resolve()
+    unreadable: list[OSError] = []
+    # os.walk does not descend into linked folders, so a folder loop cannot trap it.
+    for folder, dirs, files in os.walk(path, onerror=unreadable.append):
+        for error in unreadable:
+            yield Path(error.filename), f"cannot read folder: {os_reason(error)}"
+        unreadable.clear()
+        dirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(".txt"):
+                candidate = Path(folder) / name
+                yield candidate, refusal(candidate, root, path)
+    for error in unreadable:
+        yield Path(error.filename), f"cannot read folder: {os_reason(error)}"
+
+
+def refusal(candidate: Path, root: Path, given: Path) -> str | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseError(f"file too large ({size} bytes, at most {MAX_FILE_BYTES})")
-        data = path.read_bytes()
+        target = candidate.resolve(strict=True)
+        mode = target.stat().st_mode
+    except RuntimeError:  # how Python before 3.13 reports a link loop
+        return "symbolic link loop; skipped"
     except OSError as error:
-        raise ParseError(f"cannot read: {error.strerror or error}") from None
-    article = parse_article(decode(data), language=language)
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop; skipped"
+        if error.errno == errno.ENOENT and candidate.is_symlink():
+            return "broken symbolic link; skipped"
+        return f"cannot read: {os_reason(error)}"
+    if not target.is_relative_to(root):
+        return f"links outside {given}; not followed"
+    return not_a_file(mode)
+
+
+def read_source(path: Path, language: str | None, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
+    article = parse_article(decode(read_bytes(path, max_bytes)), language=language)
     return SourceFile(path=path, article=article, key=identity(article), digest=digest(article))
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of a regular file, whatever it has become since it was found.
+
+    The file may have been swapped for a pipe or grown since ``find_files`` looked: it is
+    opened without blocking (a pipe with no writer would wait forever) and looked at
+    again through the open descriptor, which no rename can change.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as error:
+        raise ParseError(f"cannot read: {os_reason(error)}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            status = os.fstat(descriptor)
+            if reason := not_a_file(status.st_mode):
+                raise ParseError(reason)
+            if status.st_size > max_bytes:
+                raise ParseError(too_large(status.st_size, max_bytes))
+            data = file.read(max_bytes + 1)
+        except OSError as error:
+            raise ParseError(f"cannot read: {os_reason(error)}") from None
+    if len(data) > max_bytes:
+        raise ParseError(too_large(len(data), max_bytes))
+    return data
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    return f"file too large ({size} bytes, at most {max_bytes}; see --max-bytes); skipped"
 
 
 def identity(article: ParsedArticle) -> str:
@@ -137,7 +215,9 @@ def digest(article: ParsedArticle) -> str:
 
 
 def base_slug(title: str) -> str:
-    slug = slugify(unidecode(title))[:SLUG_LENGTH].strip("-")
+    # One word per Chinese or Japanese character: "大学新闻" -> "da-xue-xin-wen".
+    spaced = CJK_RUN.sub(lambda run: " ".join(run[0]), title)
+    slug = slugify(anyascii(spaced))[:SLUG_LENGTH].strip("-")
     return slug.rsplit("-", 1)[0] if len(slug) == SLUG_LENGTH and "-" in slug else slug
 
 
@@ -389,6 +469,7 @@ def import_articles(
     dry_run: bool = False,
     strict: bool = False,
     link: bool = True,
+    max_bytes: int = MAX_FILE_BYTES,
     on_file: Callable[[Path, str | None], None] | None = None,
     actor=None,
 ) -> ImportReport:
@@ -410,7 +491,7 @@ def import_articles(
             for path, error in find_files(paths):
                 if error is None:
                     try:
-                        batch.append(read_source(path, language))
+                        batch.append(read_source(path, language, max_bytes))
                     except ParseError as refused:
                         error = str(refused)
                 if error:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from intloffice.text import CJK_CHARACTERS
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# An article is a few kilobytes; a bigger file is a mistake (an export, a log, a dump).
+MAX_FILE_BYTES = 1024 * 1024
 BYLINE_PREFIXES = ("prepared by", "подготовлено")
 NAVIGATION_PREFIX = ">>"
 DATE_LINE = re.compile(r"^\s*Дата\s+публикации\s*:\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
@@ -22,6 +23,18 @@ LATIN = re.compile(r"[A-Za-z]+")
 # Control characters other than tab, newline and carriage return mean "not a text file".
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"\s+")
+# Invisible characters that come with copy and paste: zero-width space, word joiner and a
+# byte order mark anywhere (an editor may insert one per pasted piece). They mean nothing
+# in text, so they go everywhere; zero-width (non-)joiners shape Persian, Indic scripts
+# and emoji, so they are kept in the body and only dropped from titles, which are
+# compared and turned into slugs.
+INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+INVISIBLE_IN_TITLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# A well-formed UTF-8 sequence for a character beyond ASCII.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 LANGUAGE_SAMPLE = 2000
 
 
@@ -39,7 +52,7 @@ class ParsedArticle:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1251; refuses binary data."""
+    """UTF-8 (with or without BOM), else Windows-1251; refuses binary data and a mixture."""
     if not data:
         raise ParseError("empty file")
     if not data.strip():
@@ -48,7 +61,12 @@ def decode(data: bytes) -> str:
         raise ParseError("binary file, not text")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if mostly_utf8(data):
+            raise ParseError(
+                f"mixed encodings: UTF-8 text with bytes that are not UTF-8 (first at byte "
+                f"{error.start}); save the whole file as UTF-8"
+            ) from None
         try:
             text = data.decode("cp1251")
         except UnicodeDecodeError as error:
@@ -58,6 +76,23 @@ def decode(data: bytes) -> str:
     if CONTROL.search(text) and len(CONTROL.findall(text)) > max(2, len(text) // 1000):
         raise ParseError("binary file, not text")
     return text
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Does text that is not valid UTF-8 still hold real UTF-8 characters?
+
+    Windows-1251 text forms a valid UTF-8 sequence only by chance (a capital letter before
+    "ё" or "»"): none in the 5,877 Cyrillic bytes of the Russian translations. UTF-8
+    text with a pasted Windows-1251 fragment has many. Decoding it all as Windows-1251
+    would turn every UTF-8 letter into two wrong ones without a word of warning.
+    """
+    sequences = UTF8_SEQUENCE.findall(data)
+    others = len(NON_ASCII_BYTE.findall(data)) - sum(map(len, sequences))
+    return bool(sequences) and len(sequences) * 20 >= others
+
+
+def clean_title(title: str) -> str:
+    return " ".join(INVISIBLE_IN_TITLE.sub("", title).split())
 
 
 def detect_language(text: str) -> str:
@@ -85,7 +120,7 @@ def parse_date(value: str) -> dt.date:
 
 
 def parse_article(text: str, language: str | None = None) -> ParsedArticle:
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ParseError("empty file (only whitespace)")
     if not unicodedata.is_normalized("NFC", text):
@@ -96,6 +131,8 @@ def parse_article(text: str, language: str | None = None) -> ParsedArticle:
     published = None
     for raw in text.split("\n"):
         line = " ".join(raw.split())  # a line of only spaces is blank
+        if not paragraphs and not current:
+            line = clean_title(line)
         if line[:4].casefold() == "дата" and (match := DATE_LINE.match(line)):
             published = parse_date(match["date"])
             break  # navigation and anything else after the date line is dropped

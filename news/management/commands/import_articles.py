@@ -1,3 +1,5 @@
+from argparse import ArgumentTypeError
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -5,9 +7,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from news.importing import find_files, import_articles
 from news.models import Article
+from news.parsing import MAX_FILE_BYTES
 
 PROGRESS_EVERY = 1000
 BAR_WIDTH = 30
+
+
+def positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise ArgumentTypeError(f"expected a whole number of bytes above 0, not {value!r}")
+    return int(value)
 
 
 class Progress:
@@ -79,8 +88,15 @@ class Command(BaseCommand):
                 "to import published articles (default: your login at this shell)."
             ),
         )
+        parser.add_argument(
+            "--max-bytes",
+            type=positive_int,
+            default=MAX_FILE_BYTES,
+            metavar="N",
+            help=f"Skip files larger than N bytes (default: {MAX_FILE_BYTES}).",
+        )
 
-    def handle(self, *args, paths, language, status, dry_run, strict, user, **options):
+    def handle(self, *args, paths, language, status, dry_run, strict, user, max_bytes, **options):
         actor = None
         if user is not None:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -97,6 +113,7 @@ class Command(BaseCommand):
                 status=status,
                 dry_run=dry_run,
                 strict=strict,
+                max_bytes=max_bytes,
                 on_file=progress,
                 actor=actor,
             )
