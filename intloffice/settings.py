@@ -191,8 +191,43 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Every stored name is content-unique (a random name per upload, sorl's renditions named
+# from it), so browsers and proxies may keep a file for a year without asking again.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Uploads on the local disk (intloffice/media.py serves them, or nginx in front), or in
+# S3-compatible object storage shared by every app server; sorl's renditions go alongside.
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE") or (
+    "s3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+)
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role),
+    # read by django-storages and boto3 themselves, so they never sit in settings.
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Public images at plain URLs: a signed URL would expire inside cached pages.
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE={MEDIA_STORAGE!r}: use 'filesystem' (the default) or 's3'."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
