@@ -61,16 +61,12 @@ def _media_file(path: str) -> tuple[str, os.stat_result, str]:
         raise Http404
     root = os.path.realpath(settings.MEDIA_ROOT)
     try:
-        full_path = safe_join(root, path)
-    except SuspiciousFileOperation as error:
+        real_path = os.path.realpath(safe_join(root, path))
+        stat = os.stat(real_path)
+    except (SuspiciousFileOperation, OSError, ValueError) as error:  # ValueError: a NUL
         raise Http404 from error
-    real_path = os.path.realpath(full_path)
     if os.path.commonpath([root, real_path]) != root:
         raise Http404
-    try:
-        stat = os.stat(real_path)
-    except (OSError, ValueError) as error:
-        raise Http404 from error
     if not os.path.isfile(real_path):
         raise Http404
     return real_path, stat, content_type
