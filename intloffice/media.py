@@ -129,11 +129,12 @@ def storage_problem() -> str | None:
         folder = Path(settings.MEDIA_ROOT)
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
-        if not os.access(folder, os.W_OK | os.X_OK):
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
             return f"media folder {settings.MEDIA_ROOT} is not writable"
         return None
     try:
-        storages["default"].exists("readyz")
+        # Lists the top level only (a few folders); fails on a missing bucket or bad keys.
+        storages["default"].listdir("")
     except Exception as error:  # any failure means "not ready": say which, in one line
         return f"media storage: {type(error).__name__}: {error}".splitlines()[0]
     return None

@@ -16,15 +16,18 @@ import boto3
 import pytest
 from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.functional import empty
 from moto.server import ThreadedMotoServer
 from PIL import Image
+from sorl.thumbnail.models import KVStore
 from sorl.thumbnail import default as thumbnails
 
 from intloffice import media as media_module
 from intloffice.images import delete_unused_image, normalised
+from news.models import Article
 from tests.factories import make_article, make_organization, make_person
 from tests.test_images import (
     change_form_data,
@@ -241,3 +244,128 @@ def test_served_over_real_http_by_gunicorn(db, client, media, gunicorn):
             assert file.headers["X-Content-Type-Options"] == "nosniff"
             assert file.headers["Cache-Control"] == IMMUTABLE
             assert file.read() == (media / url.removeprefix("/media/")).read_bytes()
+
+
+# --- Replaced or deleted images leave nothing behind (local folder) -------------------
+
+
+def show(client, obj) -> str:
+    """The object's public page, which makes its renditions."""
+    response = client.get(obj.get_absolute_url())
+    assert response.status_code == 200
+    return response.text
+
+
+def post_change(client, article, **changes):
+    data = {**change_form_data(client, article), **changes}
+    return client.post(reverse("admin:news_article_change", args=[article.pk]), data)
+
+
+def test_an_image_replaced_in_the_admin_leaves_no_file_behind(
+    db, admin_client, media, django_capture_on_commit_callbacks
+):
+    article = make_article(image=jpeg())
+    show(admin_client, article)
+    assert len(files_in(media)) == 7  # the original and six renditions
+    assert KVStore.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("new.jpg", photo_from_a_phone())
+        response = post_change(admin_client, article, image=upload)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert files_in(media) == {article.image.name}
+    assert not KVStore.objects.exists()  # sorl's records of the old renditions too
+    show(admin_client, article)
+    assert len(files_in(media)) == 7
+
+
+def test_an_image_cleared_or_deleted_in_the_admin_leaves_no_file_behind(
+    db, admin_client, media, django_capture_on_commit_callbacks
+):
+    cleared, deleted = make_article(image=jpeg()), make_article(image=jpeg((800, 400)))
+    show(admin_client, cleared), show(admin_client, deleted)
+    assert len(files_in(media)) == 14
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_change(admin_client, cleared, **{"image-clear": "on"})
+    assert response.status_code == 302
+    assert files_in(media) and not any(
+        name.startswith(cleared.image.name) for name in files_in(media)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("admin:news_article_delete", args=[deleted.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert files_in(media) == set()
+
+
+@pytest.mark.parametrize(
+    "make, field", [(make_organization, "logo"), (make_person, "photo")], ids=["logo", "photo"]
+)
+def test_a_replaced_logo_or_photo_leaves_no_file_behind(
+    db, client, media, django_capture_on_commit_callbacks, make, field
+):
+    owner = make(**{field: jpeg((700, 700))})
+    show(client, owner)
+    first = files_in(media)
+    assert len(first) > 2
+    with django_capture_on_commit_callbacks(execute=True):
+        setattr(owner, field, jpeg((500, 500)))
+        owner.save()
+    assert files_in(media) == {getattr(owner, field).name}
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.delete()
+    assert files_in(media) == set()
+
+
+def test_a_rolled_back_change_deletes_nothing(
+    db, client, media, django_capture_on_commit_callbacks
+):
+    article = make_article(image=jpeg())
+    show(client, article)
+    before = files_in(media)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            article.image = jpeg((600, 300))
+            article.save()
+            raise RuntimeError("the rest of the change failed")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Article.objects.get(pk=article.pk).delete()
+            raise RuntimeError("the rest of the deletion failed")
+    assert callbacks == []
+    assert before <= files_in(media)
+
+
+def test_a_file_another_row_still_uses_is_kept(db, media, django_capture_on_commit_callbacks):
+    article = make_article(image=jpeg((300, 200)))
+    copy = make_article(image=article.image.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert files_in(media) == {copy.image.name}
+    with django_capture_on_commit_callbacks(execute=True):
+        copy.delete()
+    assert files_in(media) == set()
+
+
+def test_a_save_that_leaves_the_image_alone_costs_no_query_for_it(db, media):
+    article = Article.objects.get(pk=make_article(image=jpeg((300, 200))).pk)
+    with CaptureQueriesContext(connection) as queries:
+        article.title_en = "A new title"
+        article.save()
+    assert not [query for query in queries if '."image" FROM' in query["sql"]]
+    assert len(files_in(media)) == 1
+
+
+def test_a_failing_storage_does_not_undo_a_committed_change(
+    db, media, caplog, django_capture_on_commit_callbacks
+):
+    article = make_article(image=jpeg((300, 200)))
+    (media / article.image.name).unlink()
+    # A folder that is not empty where the file was: deleting it fails.
+    (media / article.image.name / "x").mkdir(parents=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.image = jpeg((200, 100))
+        article.save()
+    article.refresh_from_db()
+    assert article.image.name in files_in(media)
+    assert "Error calling" in caplog.text and "on_commit" in caplog.text
