@@ -3,6 +3,7 @@ headers, or kept in S3-compatible object storage (a moto emulator started on 127
 and never left behind when an image is replaced or its object deleted."""
 
 import io
+import json
 import os
 import re
 import socket
@@ -10,11 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import boto3
 import pytest
-from botocore.config import Config
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -22,11 +24,13 @@ from django.urls import reverse
 from django.utils.functional import empty
 from moto.server import ThreadedMotoServer
 from PIL import Image
-from sorl.thumbnail.models import KVStore
 from sorl.thumbnail import default as thumbnails
+from sorl.thumbnail.images import get_or_create_storage
+from sorl.thumbnail.models import KVStore
 
 from intloffice import media as media_module
-from intloffice.images import delete_unused_image, normalised
+from intloffice.images import normalised
+from intloffice.settings import media_storage
 from news.models import Article
 from tests.factories import make_article, make_organization, make_person
 from tests.test_images import (
@@ -369,3 +373,204 @@ def test_a_failing_storage_does_not_undo_a_committed_change(
     article.refresh_from_db()
     assert article.image.name in files_in(media)
     assert "Error calling" in caplog.text and "on_commit" in caplog.text
+
+
+# --- S3-compatible object storage (moto's emulator, over real HTTP) -------------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """One S3 emulator for the whole session, on a free port of 127.0.0.1."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "emulator-key", "AWS_SECRET_ACCESS_KEY": "emulator-secret"}
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings, monkeypatch):
+    """A fresh bucket, made the default storage exactly as the environment would."""
+    for name, value in S3_KEYS.items():
+        monkeypatch.setenv(name, value)
+    name = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    # Readable by anyone, as an operator sets it up: browsers fetch images straight from it.
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps(public_read(name)))
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": name,
+        "AWS_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage(environment)}
+    forget_sorl_storages()
+    yield Bucket(client, name, f"{s3_endpoint}/{name}/")
+    forget_sorl_storages()
+
+
+def forget_sorl_storages():
+    """sorl keeps the storages it met; a test that changes STORAGES must make it look again
+    (a running site never changes them)."""
+    thumbnails.storage._wrapped = empty
+    get_or_create_storage.cache_clear()
+
+
+def public_read(bucket: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
+
+
+class Bucket:
+    def __init__(self, client, name: str, url: str):
+        self.client, self.name, self.url = client, name, url
+
+    def keys(self) -> set[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return {item["Key"] for item in listing.get("Contents", [])}
+
+
+def fetch(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+def test_s3_admin_upload_is_stored_in_the_bucket_and_shown_from_it(db, admin_client, bucket, media):
+    article = make_article()
+    response = post_change(
+        admin_client,
+        article,
+        image=SimpleUploadedFile("IMG_0001.jpg", encoded(halves((1600, 900)), "JPEG")),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert bucket.keys() == {article.image.name}
+    assert files_in(media) == set()  # nothing on this server's disk
+
+    html = show(admin_client, article)
+    urls = rendition_urls(html) + [og_image(html)]
+    assert picture_tag(html, "img").startswith(f'<img src="{bucket.url}')
+    assert len(urls) == 7 and all(url.startswith(bucket.url) for url in urls)
+    assert {url.removeprefix(bucket.url) for url in urls} <= bucket.keys()
+    assert len(bucket.keys()) == 7
+    for url, width in srcset(html, "source") + srcset(html, "img"):
+        status, headers, data = fetch(url)
+        assert status == 200
+        assert headers["Content-Type"] == ("image/webp" if url.endswith(".webp") else "image/jpeg")
+        assert headers["Cache-Control"] == IMMUTABLE
+        assert Image.open(io.BytesIO(data)).width == width
+    status, headers, data = fetch(og_image(html))
+    assert status == 200 and Image.open(io.BytesIO(data)).size == (1600, 900)
+
+
+def test_s3_renditions_are_found_by_another_server_without_being_made_again(
+    db, client, bucket, django_assert_max_num_queries
+):
+    article = make_article(image=jpeg())
+    first = show(client, article)
+    stored = bucket.keys()
+    assert KVStore.objects.count() == 8  # the source, its list of renditions, six renditions
+    cache.clear()  # another app server: its own empty cache, the same database and bucket
+    with django_assert_max_num_queries(60):
+        again = show(client, article)
+    assert rendition_urls(again) == rendition_urls(first)
+    assert bucket.keys() == stored
+
+
+def test_s3_replaced_and_deleted_images_leave_nothing_in_the_bucket(
+    db, admin_client, bucket, django_capture_on_commit_callbacks
+):
+    article = make_article(image=jpeg())
+    show(admin_client, article)
+    assert len(bucket.keys()) == 7
+
+    rollback = pytest.raises(RuntimeError), transaction.atomic()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, rollback[0], rollback[1]:
+        article.image = jpeg((600, 300))
+        article.save()
+        raise RuntimeError("the rest of the change failed")
+    assert callbacks == [] and len(bucket.keys()) >= 7
+    article.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("new.jpg", photo_from_a_phone())
+        assert post_change(admin_client, article, image=upload).status_code == 302
+    article.refresh_from_db()
+    left = bucket.keys() - {article.image.name}
+    assert not [key for key in left if not key.startswith("articles/")]  # no rendition left
+    show(admin_client, article)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("admin:news_article_delete", args=[article.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert bucket.keys() == left  # only the rolled-back upload's file, never referenced
+
+
+def test_storage_problem_names_what_is_down(db, bucket, settings, s3_endpoint, tmp_path):
+    assert media_module.storage_problem() is None
+    bucket.client.delete_bucket(Bucket=bucket.name)
+    assert "NoSuchBucket" in media_module.storage_problem()
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    down = {"AWS_STORAGE_BUCKET_NAME": "media", "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage(down)}
+    problem = media_module.storage_problem()
+    assert problem.startswith("media storage: EndpointConnectionError") and "\n" not in problem
+
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage({})}
+    settings.MEDIA_ROOT = tmp_path / "not" / "made" / "yet"
+    assert media_module.storage_problem() is None
+    (tmp_path / "file").write_text("")
+    settings.MEDIA_ROOT = tmp_path / "file" / "media"
+    assert "not writable" in media_module.storage_problem()
+
+
+def test_the_media_route_answers_404_when_media_is_in_object_storage(db, client, bucket, media):
+    (media / ("b" * 32 + ".jpg")).write_bytes(encoded(halves((20, 10)), "JPEG"))
+    assert client.get("/media/" + "b" * 32 + ".jpg").status_code == 404
+
+
+# --- Chosen by environment variables --------------------------------------------------
+
+
+def test_storage_is_the_local_folder_unless_a_bucket_is_named():
+    assert media_storage({})["BACKEND"].endswith("FileSystemStorage")
+    assert media_storage({"AWS_STORAGE_BUCKET_NAME": "b"})["BACKEND"].endswith("S3Storage")
+    chosen = media_storage({"DJANGO_MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "office"})
+    assert chosen["OPTIONS"]["querystring_auth"] is False
+    assert chosen["OPTIONS"]["object_parameters"] == {"CacheControl": IMMUTABLE}
+
+
+def test_custom_domain_gives_plain_public_urls(settings, monkeypatch):
+    for name, value in S3_KEYS.items():
+        monkeypatch.setenv(name, value)
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": "office",
+        "AWS_S3_CUSTOM_DOMAIN": "media.example.org",
+        "AWS_LOCATION": "site",
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage(environment)}
+    from django.core.files.storage import storages
+
+    url = storages["default"].url("articles/2026/" + "c" * 32 + ".jpg")
+    assert url == "https://media.example.org/site/articles/2026/" + "c" * 32 + ".jpg"
+
+
+def test_a_wrong_storage_setting_stops_start_up_with_one_line():
+    code = "from django.conf import settings; settings.STORAGES"
+    missing = run_settings(code, DJANGO_SECRET_KEY="x", DJANGO_MEDIA_STORAGE="s3")
+    assert "DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME." in missing.stderr
+    unknown = run_settings(code, DJANGO_SECRET_KEY="x", DJANGO_MEDIA_STORAGE="ftp")
+    assert "DJANGO_MEDIA_STORAGE='ftp': use 'filesystem' (the default) or 's3'." in unknown.stderr
