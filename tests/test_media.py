@@ -574,3 +574,12 @@ def test_a_wrong_storage_setting_stops_start_up_with_one_line():
     assert "DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME." in missing.stderr
     unknown = run_settings(code, DJANGO_SECRET_KEY="x", DJANGO_MEDIA_STORAGE="ftp")
     assert "DJANGO_MEDIA_STORAGE='ftp': use 'filesystem' (the default) or 's3'." in unknown.stderr
+
+
+def test_a_page_whose_image_file_is_gone_still_renders(db, client, media, caplog):
+    """A revision put back from History may name a file deleted since: no 500."""
+    article = make_article(image=jpeg((300, 200)))
+    (media / article.image.name).unlink()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "<picture>" not in response.text
