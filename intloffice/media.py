@@ -4,7 +4,7 @@ Only what ``intloffice.images`` can store is served: JPEG, PNG and WebP files in
 MEDIA_ROOT, with the content type taken from the extension (never sniffed), a policy that
 lets nothing in the file run, and a long cache lifetime for content-unique names. With
 nginx in front, nginx serves /media/ itself with the same headers; with S3-compatible
-storage, image URLs point at the bucket and this view is not routed at all.
+storage, image URLs point at the bucket and this view answers 404.
 """
 
 import os

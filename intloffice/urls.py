@@ -13,7 +13,7 @@ urlpatterns = [
     path("sitemap-<str:section>-<int:number>.xml", sitemaps.section, name="sitemap_section"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # With DEBUG off too: uploads on this server's disk (not routed there behind nginx).
+    # With DEBUG off too: uploads on this server's disk (nginx in front answers first).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
 ]
 
