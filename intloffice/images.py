@@ -6,6 +6,10 @@ pixels; the picture is decoded, turned upright by its EXIF orientation, converte
 sRGB and saved again without any metadata (EXIF with GPS, XMP, comments, text chunks,
 ICC profile), under a random name chosen here. What reaches the storage is therefore a
 file Pillow wrote, never the bytes or the name a browser sent.
+
+An image that is replaced, cleared or whose object is deleted leaves nothing behind: once
+the transaction commits, the old file, its renditions and sorl-thumbnail's records of
+them are deleted (a rolled-back save deletes nothing), unless another row still uses it.
 """
 
 import io
@@ -14,12 +18,16 @@ import warnings
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
+from django.db.models import signals
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from sorl.thumbnail import default as thumbnails
+from sorl.thumbnail.images import ImageFile
 
 # 10 MB: a camera JPEG is 3-8 MB; anything larger is a scan or a mistake.
 MAX_BYTES = 10 * 1024 * 1024
@@ -195,8 +203,82 @@ class ProcessedImageFormField(forms.ImageField):
         return attrs
 
 
+def _name(value) -> str:
+    return getattr(value, "name", value) or ""
+
+
+def delete_unused_image(name: str, storage, using: str = "default") -> bool:
+    """Delete a stored image, its renditions and sorl's records of them, unless a row
+    still refers to it (a copied row, a revision put back). True if it was deleted."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, ProcessedImageField) and (
+                model._base_manager.using(using).filter(**{field.attname: name}).exists()
+            ):
+                return False
+    # sorl deletes the file, then every rendition it recorded for it, then the records.
+    thumbnails.backend.delete(ImageFile(name, storage), delete_file=True)
+    return True
+
+
 class ProcessedImageField(models.ImageField):
-    """An ImageField whose uploads are checked and normalised before they are stored."""
+    """An ImageField whose uploads are checked and normalised before they are stored, and
+    whose replaced or deleted files are removed once the change is committed."""
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            signals.post_init.connect(self._remember_stored, sender=cls)
+            signals.pre_save.connect(self._find_replaced, sender=cls)
+            signals.post_save.connect(self._delete_replaced, sender=cls)
+            signals.post_delete.connect(self._delete_stored, sender=cls)
+
+    @property
+    def _stored_key(self) -> str:
+        return f"_{self.attname}_stored"
+
+    def _remember_stored(self, instance, **kwargs):
+        # The name as loaded, so a save that leaves the image alone costs no query.
+        if self.attname in instance.__dict__:
+            instance.__dict__[self._stored_key] = _name(instance.__dict__[self.attname])
+
+    def _find_replaced(self, instance, raw=False, using="default", update_fields=None, **kw):
+        instance.__dict__.pop(f"_{self.attname}_replaced", None)
+        if raw or instance._state.adding or instance.pk is None:
+            return
+        if update_fields is not None and self.name not in update_fields:
+            return
+        current = _name(getattr(instance, self.attname))
+        if instance.__dict__.get(self._stored_key) == current:
+            return
+        # Changed (or not loaded): what the database holds is what this save replaces.
+        stored = (
+            type(instance)
+            ._base_manager.using(using)
+            .filter(pk=instance.pk)
+            .values_list(self.attname, flat=True)
+            .first()
+        )
+        if stored and stored != current:
+            instance.__dict__[f"_{self.attname}_replaced"] = stored
+
+    def _delete_replaced(self, instance, raw=False, using="default", **kwargs):
+        replaced = instance.__dict__.pop(f"_{self.attname}_replaced", None)
+        instance.__dict__[self._stored_key] = _name(getattr(instance, self.attname))
+        if replaced:
+            self._delete_on_commit(replaced, using)
+
+    def _delete_stored(self, instance, using="default", **kwargs):
+        name = _name(instance.__dict__.get(self.attname))
+        if name:
+            self._delete_on_commit(name, using)
+
+    def _delete_on_commit(self, name: str, using: str) -> None:
+        storage = self.storage
+        # robust: a storage that fails now is logged; the committed change stands.
+        transaction.on_commit(
+            lambda: delete_unused_image(name, storage, using), using=using, robust=True
+        )
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ProcessedImageFormField, **kwargs})

@@ -202,8 +202,55 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Every stored name is content-unique (a random name per upload, sorl's renditions named
+# from it), so browsers and proxies may keep a file for a year without asking again.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def media_storage(env) -> dict:
+    """The storage of uploads and their renditions (sorl-thumbnail uses it too), from the
+    environment: the local disk (intloffice/media.py serves it, or nginx in front), or
+    S3-compatible object storage that every app server shares."""
+    kind = env.get("DJANGO_MEDIA_STORAGE") or (
+        "s3" if env.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+    )
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"DJANGO_MEDIA_STORAGE={kind!r}: use 'filesystem' (the default) or 's3'."
+        )
+    if not env.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    from botocore.config import Config
+
+    # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role),
+    # read by django-storages and boto3 themselves, so they never sit in settings.
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "custom_domain": env.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": env.get("AWS_S3_URL_PROTOCOL") or "https:",
+            "location": env.get("AWS_LOCATION", ""),
+            "default_acl": env.get("AWS_DEFAULT_ACL") or None,
+            # Public images at plain URLs: a signed URL would expire inside cached pages.
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+            # An unreachable endpoint fails a request (and the readiness probe) in
+            # seconds, not after botocore's default minute-long connect timeout.
+            "client_config": Config(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

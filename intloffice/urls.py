@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import search, sitemaps, views
+from . import media, search, sitemaps, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -14,6 +13,8 @@ urlpatterns = [
     path("sitemap-<str:section>-<int:number>.xml", sitemaps.section, name="sitemap_section"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # With DEBUG off too: uploads on this server's disk (nginx in front answers first).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,6 +27,3 @@ urlpatterns += i18n_patterns(
 
 handler404 = "intloffice.views.page_not_found"
 handler500 = "intloffice.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

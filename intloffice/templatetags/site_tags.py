@@ -79,6 +79,12 @@ def alternate_links(context):
 
 
 @register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """A URL made absolute on this site, unless it already is (media in object storage)."""
+    return context["request"].build_absolute_uri(url)
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context):
     """The page without filters or tracking parameters; numbered pages keep their number."""
     request = context["request"]
