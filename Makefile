@@ -6,7 +6,8 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run serve bench test test-tools lint format install messages check clean bench-import
+.PHONY: run serve bench test test-tools lint format install messages check clean bench-import \
+	faults nginx-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +83,17 @@ bench: install
 # Import N articles (default 10,000) into a throwaway PostgreSQL database, twice.
 bench-import: install
 	$(BIN)/python bench/import_bench.py $(if $(N),--n $(N))
+
+# PostgreSQL restarts, a killed worker and a Redis outage under load, on 127.0.0.1, with
+# the errors before, during and after each (needs PostgreSQL 15 server tools and Redis;
+# uses ports 5450, 6395 and 8170).
+faults: install
+	$(BIN)/python bench/faults.py
+
+# deploy/nginx/intloffice.conf in front of gunicorn on 127.0.0.1, checked over HTTPS with
+# a throwaway certificate (needs nginx: apt-get install nginx-light; ports 8180-8181).
+nginx-check: install
+	$(BIN)/python deploy/check_nginx.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

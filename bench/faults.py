@@ -14,8 +14,8 @@ removes everything it started. Exit status 1 when a target is missed.
 
 The load is a small Python client rather than wrk: it times every request from its start
 to its end, so a request that hangs across a phase boundary or is cut by a killed worker
-is counted in the phase in which it ended; wrk reports totals per run and drops requests still
-in flight when it stops. Half the requests are cached pages, half are searches with a
+is counted where it belongs (see attribute()); wrk reports totals per run and drops the
+requests still in flight when it stops. Half the requests are cached pages, half are searches with a
 query never asked before, so PostgreSQL is queried throughout.
 """
 
@@ -167,7 +167,8 @@ class Load:
     port: int
     clients: int
     timeout: float = 10.0
-    outcomes: list = field(default_factory=list)  # (ended, "ok" | "4xx" | "5xx" | "socket")
+    # (started, ended, "ok" | "4xx" | "5xx" | "socket") per request
+    outcomes: list = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     running: threading.Event = field(default_factory=threading.Event)
 
@@ -194,6 +195,7 @@ class Load:
                 path = CACHED_PAGES[count // 2 % len(CACHED_PAGES)]
             else:
                 path = f"/en/search/?q=university+{number}x{count}"
+            started = time.monotonic()
             connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
             try:
                 connection.request("GET", path)
@@ -206,11 +208,7 @@ class Load:
                 time.sleep(0.05)  # a refused connection must not become a busy loop
             finally:
                 connection.close()
-            self.outcomes.append((time.monotonic(), outcome))
-
-    def between(self, start: float, end: float) -> Counter:
-        """Outcomes of the requests that ended (answered or failed) in [start, end)."""
-        return Counter(outcome for ended, outcome in self.outcomes if start <= ended < end)
+            self.outcomes.append((started, time.monotonic(), outcome))
 
 
 # --- the drill -----------------------------------------------------------------------
@@ -223,6 +221,7 @@ class Phase:
     start: float
     end: float
     counts: Counter = field(default_factory=Counter)
+    begins_with_fault: bool = False
 
     @property
     def errors(self) -> int:
@@ -243,7 +242,7 @@ def drill(load: Load, postgres: Postgres, redis: Redis, server: Gunicorn, calm: 
     start = time.monotonic()
     postgres.stop()
     time.sleep(5)
-    phases.append(Phase("PostgreSQL", "down (stop, 5 s, start)", start, start))
+    phases.append(Phase("PostgreSQL", "down (stop, 5 s, start)", start, start, Counter(), True))
     postgres.start()
     phases[-1].end = time.monotonic()
     phase("PostgreSQL", "first 5 s after it is back", 5)
@@ -258,6 +257,7 @@ def drill(load: Load, postgres: Postgres, redis: Redis, server: Gunicorn, calm: 
     postgres.start()
     load.running.set()
     phase("PostgreSQL", "after a restart while idle", calm)
+    phases[-1].begins_with_fault = True
 
     print("Worker: SIGKILL to one gunicorn worker …", flush=True)
     phase("worker", "before", calm)
@@ -270,7 +270,9 @@ def drill(load: Load, postgres: Postgres, redis: Redis, server: Gunicorn, calm: 
         "a new worker",
     )
     time.sleep(max(0.0, 5 - (time.monotonic() - start)))
-    phases.append(Phase("worker", f"5 s from the kill of {victim}", start, time.monotonic()))
+    phases.append(
+        Phase("worker", f"5 s from the kill of {victim}", start, time.monotonic(), Counter(), True)
+    )
     phase("worker", "after", calm)
 
     print("Redis: stopping it for 5 s …", flush=True)
@@ -279,9 +281,23 @@ def drill(load: Load, postgres: Postgres, redis: Redis, server: Gunicorn, calm: 
     redis.stop()
     time.sleep(5)
     redis.start()
-    phases.append(Phase("Redis", "down (stop, 5 s, start)", start, time.monotonic()))
+    phases.append(
+        Phase("Redis", "down (stop, 5 s, start)", start, time.monotonic(), Counter(), True)
+    )
     phase("Redis", "after it is back", calm)
     return phases
+
+
+def attribute(outcomes: list, phases: list[Phase]) -> None:
+    """Each request counts in the phase it started in, or, if a fault began while it was
+    in flight, in that fault's phase: the request a killed worker was serving belongs to
+    the kill, one that failed while Redis was down belongs to the outage even if its
+    error page was written after Redis came back."""
+    for started, ended, outcome in outcomes:
+        hit = next((p for p in phases if p.begins_with_fault and started < p.start <= ended), None)
+        hit = hit or next((p for p in phases if p.start <= started < p.end), None)
+        if hit:
+            hit.counts[outcome] += 1
 
 
 def report(phases: list[Phase]) -> tuple[str, bool]:
@@ -366,8 +382,7 @@ def main() -> None:
         load.start()
         phases = drill(load, postgres, redis, server, args.calm)
         load.stop()
-        for phase in phases:
-            phase.counts = load.between(phase.start, phase.end)
+        attribute(load.outcomes, phases)
         table, ok = report(phases)
         print(
             f"\nFault drill: gunicorn {len(server.workers())} sync workers on {HOST}:{args.port}, "
