@@ -36,6 +36,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import gunicorn
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_bench  # noqa: E402
 
@@ -112,6 +114,11 @@ def _redis_answers(port: int) -> bool:
         return False
 
 
+# gunicorn 25.1+ opens a control socket at one path per user: the drill's server must not
+# take over that of another gunicorn on this machine.
+NO_CONTROL_SOCKET = ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
+
+
 class Gunicorn:
     """The server as `make serve` starts it."""
 
@@ -125,7 +132,7 @@ class Gunicorn:
             [str(Path(sys.executable).with_name("gunicorn")), "intloffice.wsgi",
              "--bind", f"{HOST}:{self.port}", "--workers", str(workers),
              "--worker-class", "sync", "--max-requests", "5000", "--max-requests-jitter", "500",
-             "--timeout", "30"],
+             "--timeout", "30", *NO_CONTROL_SOCKET],
             env=self.env, cwd=ROOT, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip

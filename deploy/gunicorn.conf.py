@@ -13,6 +13,9 @@ max_requests = 5000
 max_requests_jitter = 500
 timeout = 30
 graceful_timeout = 25
+# gunicorn 25.1+ opens a control socket in the home folder by default; systemctl reload
+# and stop are the controls here, and two servers on one host would share that path.
+control_socket_disable = True
 
 # One access line per request, with the id nginx and Django log it under.
 accesslog = "-"

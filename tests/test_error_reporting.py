@@ -1,5 +1,6 @@
 import gzip
 import http.server
+import json
 import subprocess
 import sys
 import threading
@@ -120,3 +121,33 @@ def test_with_a_dsn_errors_go_to_sentry_without_personal_data(tmp_path):
     assert b'"release":"intloffice@1.2.3"' in envelope
     assert b'"request_id":"req-sentry"' in envelope
     assert b"secret-session-value" not in envelope
+
+
+def test_settings_read_admins_and_mail_server_from_the_environment():
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(json.dumps([s.ADMINS, s.EMAIL_HOST, s.EMAIL_PORT, s.SERVER_EMAIL]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "intloffice.settings",
+            "DJANGO_SECRET_KEY": "tests-only",
+            "DJANGO_ADMINS": "IT Office <it@example.org>, Ops <ops@example.org>",
+            "EMAIL_URL": "smtp://relay.example.org:25",
+            "DJANGO_SERVER_EMAIL": "intloffice@example.org",
+        },
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        [["IT Office", "it@example.org"], ["Ops", "ops@example.org"]],
+        "relay.example.org",
+        25,
+        "intloffice@example.org",
+    ]
