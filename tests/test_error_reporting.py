@@ -1,10 +1,7 @@
 import gzip
 import http.server
 import json
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -12,8 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from intloffice.logs import email_settings, parse_admins
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.test_settings import run_settings
 
 
 @override_settings(ROOT_URLCONF="tests.failing_urls", ADMINS=[("Ops", "ops@example.org")])
@@ -93,21 +89,13 @@ def test_with_a_dsn_errors_go_to_sentry_without_personal_data(tmp_path):
         "sentry_sdk.flush(timeout=10)\n"
     )
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            env={
-                "PATH": "/usr/bin:/bin",
-                "DJANGO_SETTINGS_MODULE": "intloffice.settings",
-                "DJANGO_SECRET_KEY": "tests-only",
-                "DJANGO_STATIC_ROOT": str(tmp_path),
-                "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/42",
-                "SENTRY_ENVIRONMENT": "staging",
-                "SENTRY_RELEASE": "intloffice@1.2.3",
-            },
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
+        result = run_settings(
+            code,
+            DJANGO_SECRET_KEY="tests-only",
+            DJANGO_STATIC_ROOT=str(tmp_path),
+            SENTRY_DSN=f"http://publickey@127.0.0.1:{server.server_port}/42",
+            SENTRY_ENVIRONMENT="staging",
+            SENTRY_RELEASE="intloffice@1.2.3",
         )
     finally:
         server.shutdown()
@@ -129,20 +117,12 @@ def test_settings_read_admins_and_mail_server_from_the_environment():
         "from django.conf import settings as s\n"
         "print(json.dumps([s.ADMINS, s.EMAIL_HOST, s.EMAIL_PORT, s.SERVER_EMAIL]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "intloffice.settings",
-            "DJANGO_SECRET_KEY": "tests-only",
-            "DJANGO_ADMINS": "IT Office <it@example.org>, Ops <ops@example.org>",
-            "EMAIL_URL": "smtp://relay.example.org:25",
-            "DJANGO_SERVER_EMAIL": "intloffice@example.org",
-        },
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
+    result = run_settings(
+        code,
+        DJANGO_SECRET_KEY="tests-only",
+        DJANGO_ADMINS="IT Office <it@example.org>, Ops <ops@example.org>",
+        EMAIL_URL="smtp://relay.example.org:25",
+        DJANGO_SERVER_EMAIL="intloffice@example.org",
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [

@@ -2,16 +2,14 @@ import io
 import json
 import logging
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from intloffice.logs import JSONFormatter, RequestIdFilter, logging_config
+from tests.test_settings import run_settings
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.urls("tests.failing_urls")
 
 
@@ -94,19 +92,8 @@ def run_request(tmp_path, **env) -> subprocess.CompletedProcess:
         "    Client(raise_request_exception=False).get(\n"
         "        '/missing/', HTTP_X_REQUEST_ID='r-9', HTTP_HOST='localhost')\n"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "intloffice.settings",
-            "DJANGO_SECRET_KEY": "tests-only",
-            "DJANGO_STATIC_ROOT": str(tmp_path),
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
+    return run_settings(
+        code, DJANGO_SECRET_KEY="tests-only", DJANGO_STATIC_ROOT=str(tmp_path), **env
     )
 
 
