@@ -6,8 +6,7 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run serve bench test test-tools lint format install messages check clean bench-import \
-	faults nginx-check
+.PHONY: run serve bench test test-tools lint format install messages check clean bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +82,8 @@ bench: install
 # Import N articles (default 10,000) into a throwaway PostgreSQL database, twice.
 bench-import: install
 	$(BIN)/python bench/import_bench.py $(if $(N),--n $(N))
+
+.PHONY: faults nginx-check
 
 # PostgreSQL restarts, a killed worker and a Redis outage under load, on 127.0.0.1, with
 # the errors before, during and after each (needs PostgreSQL 15 server tools and Redis;
