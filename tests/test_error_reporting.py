@@ -78,12 +78,13 @@ class Collector(http.server.BaseHTTPRequestHandler):
 def test_with_a_dsn_errors_go_to_sentry_without_personal_data(tmp_path):
     server = http.server.HTTPServer(("127.0.0.1", 0), Collector)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Over HTTPS: with production defaults a plain-HTTP request is only redirected.
     code = (
         "import django, sentry_sdk; django.setup()\n"
         "from django.test import Client, override_settings\n"
         "with override_settings(ROOT_URLCONF='tests.failing_urls'):\n"
         "    response = Client(raise_request_exception=False).get(\n"
-        "        '/boom/', HTTP_HOST='localhost', HTTP_X_REQUEST_ID='req-sentry',\n"
+        "        '/boom/', HTTP_HOST='localhost', HTTP_X_REQUEST_ID='req-sentry', secure=True,\n"
         "        HTTP_COOKIE='sessionid=secret-session-value')\n"
         "print(response.status_code)\n"
         "sentry_sdk.flush(timeout=10)\n"

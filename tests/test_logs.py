@@ -85,12 +85,13 @@ def test_a_line_outside_any_request_has_no_request_id():
 
 def run_request(tmp_path, **env) -> subprocess.CompletedProcess:
     """One failing request in a fresh interpreter configured only by the environment."""
+    # Over HTTPS: with production defaults a plain-HTTP request is only redirected.
     code = (
         "import django; django.setup()\n"
         "from django.test import Client, override_settings\n"
         "with override_settings(ROOT_URLCONF='tests.failing_urls'):\n"
         "    Client(raise_request_exception=False).get(\n"
-        "        '/missing/', HTTP_X_REQUEST_ID='r-9', HTTP_HOST='localhost')\n"
+        "        '/missing/', HTTP_X_REQUEST_ID='r-9', HTTP_HOST='localhost', secure=True)\n"
     )
     return run_settings(
         code, DJANGO_SECRET_KEY="tests-only", DJANGO_STATIC_ROOT=str(tmp_path), **env
