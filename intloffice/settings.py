@@ -126,6 +126,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'intloffice.sqlite3'}",
         conn_max_age=600,
+        # A kept connection is tried before each request uses it: after a PostgreSQL
+        # restart the first request of each worker reconnects instead of failing
+        # (make faults: 0 errors; without this, one 500 per worker).
         conn_health_checks=True,
     )
 }
