@@ -124,5 +124,18 @@ bench: install
 bench-import: install
 	$(BIN)/python bench/import_bench.py $(if $(N),--n $(N))
 
+.PHONY: faults nginx-check
+
+# PostgreSQL restarts, a killed worker and a Redis outage under load, on 127.0.0.1, with
+# the errors before, during and after each (needs PostgreSQL 15 server tools and Redis;
+# uses ports 5450, 6395 and 8170).
+faults: install
+	$(BIN)/python bench/faults.py
+
+# deploy/nginx/intloffice.conf in front of gunicorn on 127.0.0.1, checked over HTTPS with
+# a throwaway certificate (needs nginx: apt-get install nginx-light; ports 8180-8181).
+nginx-check: install
+	$(BIN)/python deploy/check_nginx.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
