@@ -75,7 +75,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn intloffice.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --worker-class sync --max-requests 5000 --max-requests-jitter 500 \
-	  --access-logfile - --timeout 30
+	  --access-logfile - --timeout 30 --no-control-socket
 
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
 # Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are

@@ -55,6 +55,8 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         "sync",
         "--log-level",
         "warning",
+        # gunicorn's control socket is one path per user: benchmarks must not share it.
+        "--no-control-socket",
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     wait_until_up(f"http://127.0.0.1:{port}/healthz")
