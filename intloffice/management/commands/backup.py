@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
+
+from intloffice.backups import BackupError, backup
+
+
+def at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Write one dated archive of the database, the media and a manifest into "
+        "BACKUP_DIR (default var/backups), under a temporary name renamed when complete."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dir", type=Path, help="Folder for the archive (default: $BACKUP_DIR or var/backups)."
+        )
+        parser.add_argument(
+            "--keep",
+            type=at_least_one,
+            metavar="N",
+            help="After a successful backup, delete older archives, keeping the newest N.",
+        )
+
+    def handle(self, *args, dir, keep, **options):
+        try:
+            report = backup(dir, keep=keep)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        verbosity = options["verbosity"]
+        if verbosity >= 2:
+            for name, state in report.tables.items():
+                self.stdout.write(f"{name:45} {state.rows:>9} rows  sha256 {state.sha256[:16]}")
+        for name in report.vanished:
+            self.stderr.write(f"Left out {name}: deleted while the backup ran.")
+        if verbosity >= 1:
+            rows = sum(state.rows for state in report.tables.values())
+            self.stdout.write(
+                f"Wrote {report.path} ({filesizeformat(report.size)}): {len(report.tables)} "
+                f"tables, {rows} rows, {report.files} media files "
+                f"({filesizeformat(report.media_bytes)}) in {report.seconds:.1f} s"
+            )
+            for path in report.pruned:
+                self.stdout.write(f"Deleted the older archive {path}")
