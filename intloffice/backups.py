@@ -197,7 +197,7 @@ def _first_line(error) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def _tool(name: str, at_least: int, reason: str) -> str:
+def pg_tool(name: str, at_least: int, reason: str) -> str:
     """The path of pg_dump or pg_restore, of major version ``at_least`` or newer."""
     path = shutil.which(name)
     if not path:
@@ -261,7 +261,7 @@ class _Snapshot:
 def _snapshot_postgresql(connection, folder: Path) -> _Snapshot:
     path = folder / DUMP_FILES["postgresql"]
     server_major = connection.pg_version // 10000
-    pg_dump = _tool("pg_dump", server_major, "the PostgreSQL server")
+    pg_dump = pg_tool("pg_dump", server_major, "the PostgreSQL server")
     tool = subprocess.run([pg_dump, "--version"], capture_output=True, text=True).stdout
     # The dump, the row counts and the digests all see one exported snapshot: the
     # manifest describes exactly what the dump holds, even while the site writes.
@@ -509,7 +509,7 @@ def _migration_notes(applied: dict[str, list[str]]) -> list[str]:
 
 def _restore_postgresql(dump: Path, target: dict, force: bool, dump_tool: str) -> None:
     match = re.search(r"\)\s*(\d+)", dump_tool)
-    pg_restore = _tool("pg_restore", int(match.group(1)) if match else 0, "the archive's pg_dump")
+    pg_restore = pg_tool("pg_restore", int(match.group(1)) if match else 0, "the archive's pg_dump")
     args = [pg_restore, "--single-transaction", "--no-owner", "--no-privileges"]
     args += ["--exit-on-error", f"--dbname={_pg_dbname(target)}"]
     if force:
@@ -533,12 +533,16 @@ def _sqlite_file(target: dict) -> str:
 
 def _restore_sqlite(copy: Path, target: dict) -> None:
     name = _sqlite_file(target)
+    timeout = target.get("OPTIONS", {}).get("timeout", 20)
     try:
-        # The backup API replaces the whole destination in one transaction, WAL included.
+        # The backup API replaces the whole destination in one transaction. Out of WAL
+        # mode first: in WAL mode it cannot change the page size (the site's next
+        # connection turns WAL on again).
         with (
             closing(sqlite3.connect(copy)) as source,
-            closing(sqlite3.connect(name, timeout=20)) as destination,
+            closing(sqlite3.connect(name, timeout=timeout)) as destination,
         ):
+            destination.execute("PRAGMA journal_mode=DELETE")
             source.backup(destination)
     except sqlite3.Error as error:
         raise BackupError(
@@ -585,8 +589,6 @@ def restore(
     target = dict(database or connections[DEFAULT_DB_ALIAS].settings_dict)
     storage = storage or default_storage
     engine = engine_of(target)
-    if engine == "sqlite":
-        _sqlite_file(target)
     with _open_archive(Path(path)) as archive:
         manifest = read_manifest(archive)
         archived = manifest["database"]["engine"]
@@ -597,6 +599,8 @@ def restore(
                 "(cross-engine restores are not supported)."
             )
         verify(archive, manifest)
+        if engine == "sqlite":
+            _sqlite_file(target)
 
         with connected(target) as connection, connection.cursor() as cursor:
             existing = connection.introspection.table_names(cursor)
