@@ -114,7 +114,10 @@ def describe(settings_dict: dict) -> str:
 def connected(settings_dict: dict):
     """A Django connection to the database ``settings_dict`` describes, closed afterwards;
     it need not be one of settings.DATABASES (a restore may go elsewhere)."""
-    connection = ConnectionHandler({DEFAULT_DB_ALIAS: dict(settings_dict)})[DEFAULT_DB_ALIAS]
+    # One plain connection: a connection pool would outlive this block.
+    options = {key: value for key, value in settings_dict["OPTIONS"].items() if key != "pool"}
+    entry = {**settings_dict, "OPTIONS": options}
+    connection = ConnectionHandler({DEFAULT_DB_ALIAS: entry})[DEFAULT_DB_ALIAS]
     try:
         yield connection
     except DatabaseError as error:
@@ -193,7 +196,7 @@ def describe_storage(storage: Storage) -> str:
 
 
 def _first_line(error) -> str:
-    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    lines = [" ".join(line.split()) for line in str(error).splitlines() if line.strip()]
     return lines[0] if lines else type(error).__name__
 
 
@@ -239,11 +242,12 @@ def _run(args: list[str], environment: dict[str, str], what: str) -> None:
         args, env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True
     )
     if result.returncode != 0:
-        errors = [line for line in result.stderr.splitlines() if line.strip()]
-        detail = errors[-1].strip() if errors else f"exit status {result.returncode}"
-        # pg_restore repeats the failing statement's error last; its first line names it.
-        first = next((line for line in errors if "error:" in line.lower()), detail)
-        raise BackupError(f"{what} failed: {first.strip()}")
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        # The first error line names the cause; later ones repeat the statement.
+        line = next((line for line in lines if "error:" in line.lower()), None)
+        line = line or (lines[-1] if lines else f"exit status {result.returncode}")
+        line = re.sub(rf"^{what}: error: (could not execute query: )?", "", line)
+        raise BackupError(f"{what} failed: {' '.join(line.split()).rstrip('.')}.")
 
 
 # --- Taking the database --------------------------------------------------------------
@@ -384,6 +388,10 @@ def backup(
             except DatabaseError as error:
                 where = describe(connection.settings_dict)
                 raise BackupError(f"{where}: {_first_line(error)}") from error
+            if not snapshot.tables:
+                # Most likely the wrong database (DATABASE_URL unset in a timer's unit).
+                where = describe(connection.settings_dict)
+                raise BackupError(f"{where} has no tables: nothing to back up.")
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
                 with open(snapshot.file, "rb") as raw:
                     stat = os.fstat(raw.fileno())
@@ -602,8 +610,13 @@ def restore(
         if engine == "sqlite":
             _sqlite_file(target)
 
-        with connected(target) as connection, connection.cursor() as cursor:
-            existing = connection.introspection.table_names(cursor)
+        try:
+            with connected(target) as connection, connection.cursor() as cursor:
+                existing = connection.introspection.table_names(cursor)
+        except BackupError as error:
+            if "does not exist" not in str(error):
+                raise
+            raise BackupError(f"{error}: create it first, empty (createdb).") from None
         if existing and not force:
             raise BackupError(
                 f"{describe(target)} is not empty ({len(existing)} tables): restore only "
