@@ -153,6 +153,15 @@ def table_states(connection) -> dict[str, TableState]:
     return {name: table_state(connection, name) for name in names}
 
 
+def table_lines(tables: dict[str, TableState]) -> list[str]:
+    """One line per table (rows and the start of its digest) and a total, for operators."""
+    lines = [
+        f"{name:40} {state.rows:>9} rows  {state.sha256[:16]}" for name, state in tables.items()
+    ]
+    rows = sum(state.rows for state in tables.values())
+    return [*lines, f"{len(tables)} tables, {rows} rows"]
+
+
 def applied_migrations(connection) -> dict[str, list[str]]:
     # Raw SQL: MigrationRecorder would query settings.DATABASES, not this connection.
     with connection.cursor() as cursor:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import reversion
 from django.contrib.auth.models import Group, Permission
-from django.core.files.storage import FileSystemStorage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -31,6 +32,7 @@ from intloffice.images import normalised
 from tests.factories import make_article, make_organization
 from tests.test_images import encoded, halves
 
+IN_MEMORY = "django.core.files.storage.InMemoryStorage"
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
 
 
@@ -154,6 +156,13 @@ def test_round_trip_restores_every_table_and_file(
     again = restore(report.path, database=empty_database, storage=empty_media, force=True)
     assert again.tables == source_tables
 
+    # The digest sees content, not only counts: one changed letter changes it.
+    with connected(empty_database) as target, target.cursor() as cursor:
+        cursor.execute("UPDATE news_article SET title_ru = 'Летняя школа!' WHERE title_ru <> ''")
+        changed = table_states(target)
+    assert changed["news_article"].rows == source_tables["news_article"].rows
+    assert changed["news_article"].sha256 != source_tables["news_article"].sha256
+
 
 def nothing_in(database: dict) -> bool:
     with connected(database) as target, target.cursor() as cursor:
@@ -208,7 +217,9 @@ def test_a_refused_or_failed_restore_changes_nothing(media, archives, empty_data
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failed_backup_leaves_no_archive_and_keep_prunes_old_ones(media, archives, capsys):
+def test_failed_backup_leaves_no_archive_and_keep_prunes_old_ones(
+    media, archives, settings, capsys
+):
     make_article()
     media.mkdir(parents=True)
     (media / "loop.jpg").symlink_to(media / "loop.jpg")  # unreadable: a symlink loop
@@ -216,18 +227,22 @@ def test_failed_backup_leaves_no_archive_and_keep_prunes_old_ones(media, archive
         call_command("backup", "--dir", str(archives))
     assert list(archives.iterdir()) == []
 
-    (media / "loop.jpg").unlink()
     for day in ("01", "02", "03"):
         (archives / f"intloffice-2026-11-{day}T000000Z.tar").write_bytes(b"old")
     (archives / "intloffice-notes.tar").write_bytes(b"not an archive of ours")
+    # Media are read through the storage API, whatever holds them (an S3 bucket too).
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": IN_MEMORY}}
+    default_storage.save("articles/2026/a.txt", ContentFile(b"in memory"))
     call_command("backup", "--dir", str(archives), "--keep", "2")
 
     names = {path.name for path in archives.iterdir()}
     new = names - {"intloffice-2026-11-03T000000Z.tar", "intloffice-notes.tar"}
-    assert len(names) == 3 and len(new) == 1 and backups.NAME_PATTERN.match(new.pop())
+    assert len(names) == 3 and len(new) == 1 and backups.NAME_PATTERN.match(name := new.pop())
     output = capsys.readouterr().out
     assert "Deleted the older archive" in output and "2026-11-01" in output
     assert "2026-11-02" in output
+    with tarfile.open(archives / name) as archive:
+        assert archive.extractfile("media/articles/2026/a.txt").read() == b"in memory"
 
 
 def test_prune_considers_only_archives_named_by_backup(tmp_path):

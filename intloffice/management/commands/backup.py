@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from intloffice.backups import BackupError, backup
+from intloffice.backups import BackupError, backup, table_lines
 
 
 def at_least_one(value: str) -> int:
@@ -37,15 +37,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         verbosity = options["verbosity"]
         if verbosity >= 2:
-            for name, state in report.tables.items():
-                self.stdout.write(f"{name:45} {state.rows:>9} rows  sha256 {state.sha256[:16]}")
+            self.stdout.write("\n".join(table_lines(report.tables)))
         for name in report.vanished:
             self.stderr.write(f"Left out {name}: deleted while the backup ran.")
         if verbosity >= 1:
-            rows = sum(state.rows for state in report.tables.values())
             self.stdout.write(
-                f"Wrote {report.path} ({filesizeformat(report.size)}): {len(report.tables)} "
-                f"tables, {rows} rows, {report.files} media files "
+                f"Wrote {report.path} ({filesizeformat(report.size)}): "
+                f"{table_lines(report.tables)[-1]}, {report.files} media files "
                 f"({filesizeformat(report.media_bytes)}) in {report.seconds:.1f} s"
             )
             for path in report.pruned:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intloffice.backups import BackupError, restore
+from intloffice.backups import BackupError, restore, table_lines
 
 
 class Command(BaseCommand):
@@ -27,13 +27,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         verbosity = options["verbosity"]
         if verbosity >= 2:
-            for name, state in report.tables.items():
-                self.stdout.write(f"{name:45} {state.rows:>9} rows  sha256 {state.sha256[:16]}")
+            self.stdout.write("\n".join(table_lines(report.tables)))
         if verbosity >= 1:
-            rows = sum(state.rows for state in report.tables.values())
             self.stdout.write(
                 f"Restored {archive} into {report.database} and the media {report.media}: "
-                f"{len(report.tables)} tables, {rows} rows, {report.files} media files in "
+                f"{table_lines(report.tables)[-1]}, {report.files} media files in "
                 f"{report.seconds:.1f} s. Every checksum, row count and table digest matches."
             )
         for note in report.notes:
