@@ -415,6 +415,11 @@ def backup(
                             files.append(entry)
                     except FileNotFoundError:
                         vanished.append(name)
+                    except Exception as error:  # S3 and others raise their own errors
+                        raise BackupError(
+                            f"Backup failed, no archive written: cannot read the media file "
+                            f"{name}: {_first_line(error)}"
+                        ) from error
                 manifest = _manifest(engine, snapshot, files, created)
                 data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
                 info = tarfile.TarInfo(MANIFEST)
