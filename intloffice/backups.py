@@ -401,7 +401,12 @@ def backup(
                 # Most likely the wrong database (DATABASE_URL unset in a timer's unit).
                 where = describe(connection.settings_dict)
                 raise BackupError(f"{where} has no tables: nothing to back up.")
-            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
+            # Owner-only: the archive holds password hashes and sessions.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with (
+                open(descriptor, "wb") as output,
+                tarfile.open(fileobj=output, mode="w", format=tarfile.PAX_FORMAT) as archive,
+            ):
                 with open(snapshot.file, "rb") as raw:
                     stat = os.fstat(raw.fileno())
                     files = [_add(archive, snapshot.file.name, raw, stat.st_size, stat.st_mtime)]
@@ -425,8 +430,9 @@ def backup(
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(data), int(created.timestamp()), 0o644
                 archive.addfile(info, io.BytesIO(data))
-            with open(partial, "rb") as written:
-                os.fsync(written.fileno())
+                archive.close()
+                output.flush()
+                os.fsync(output.fileno())
         os.replace(partial, final)
     except OSError as error:
         raise BackupError(f"Backup failed, no archive written: {error}") from error
