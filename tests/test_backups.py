@@ -32,6 +32,7 @@ from intloffice.images import normalised
 from tests.factories import make_article, make_organization
 from tests.test_images import encoded, halves
 
+PHOTO = b"not a real photo, but bytes found nowhere else" * 100
 IN_MEMORY = "django.core.files.storage.InMemoryStorage"
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
 
@@ -173,7 +174,7 @@ def nothing_in(database: dict) -> bool:
 def test_a_refused_or_failed_restore_changes_nothing(media, archives, empty_database, empty_media):
     make_article()
     media.mkdir(parents=True)
-    (media / "photo.jpg").write_bytes(b"\xff\xd8" + bytes(5000))
+    (media / "photo.jpg").write_bytes(b"\xff\xd8" + PHOTO)
     archive = backup(archives).path
     target_media = Path(empty_media.location)
 
@@ -188,7 +189,7 @@ def test_a_refused_or_failed_restore_changes_nothing(media, archives, empty_data
     # One byte of the photo changed in the archive.
     damaged = archives / "damaged.tar"
     data = bytearray(archive.read_bytes())
-    data[data.index(bytes(5000)) + 100] = 1
+    data[data.index(PHOTO) + 100] ^= 1
     damaged.write_bytes(bytes(data))
     with pytest.raises(BackupError, match=r"^The archive is damaged: media/photo.jpg fails"):
         restore(damaged, database=empty_database, storage=empty_media)
