@@ -6,8 +6,7 @@ PORT ?= 8000
 # `manage.py check` runs with DEBUG off, as in production; this key signs nothing.
 CHECK_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-checks-only-not-a-secret}
 
-.PHONY: run serve bench test test-tools lint format install messages check clean bench-import \
-	backup restore
+.PHONY: run serve bench test test-tools lint format install messages check clean bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,18 +51,6 @@ serve: install
 	  --worker-class sync --max-requests 5000 --max-requests-jitter 500 \
 	  --access-logfile - --timeout 30
 
-# One dated archive of the database and the media in BACKUP_DIR (default var/backups);
-# KEEP=N deletes older archives, keeping the newest N. `make restore FILE=…` restores one
-# into an empty database and media folder (FORCE=1 replaces what is there); stop the
-# site first. Both need the database settings the site runs with (DATABASE_URL, MEDIA_ROOT);
-# neither signs anything, so a missing secret key is not an error here.
-backup: install
-	$(CHECK_ENV) $(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
-
-restore: install
-	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/intloffice-….tar [FORCE=1]"; exit 2; }
-	$(CHECK_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(FORCE),--force)
-
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
 # Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are
 # skipped with a reason when those are missing, in CI they fail.
@@ -95,6 +82,19 @@ bench: install
 # Import N articles (default 10,000) into a throwaway PostgreSQL database, twice.
 bench-import: install
 	$(BIN)/python bench/import_bench.py $(if $(N),--n $(N))
+
+# One dated archive of the database and the media in BACKUP_DIR (default var/backups);
+# KEEP=N deletes older archives, keeping the newest N. `make restore FILE=…` restores one
+# into an empty database and media folder (FORCE=1 replaces what is there); stop the
+# site first. Both need the database settings the site runs with (DATABASE_URL, MEDIA_ROOT);
+# neither signs anything, so a missing secret key is not an error here.
+.PHONY: backup restore
+backup: install
+	$(CHECK_ENV) $(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/intloffice-….tar [FORCE=1]"; exit 2; }
+	$(CHECK_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
