@@ -137,5 +137,18 @@ faults: install
 nginx-check: install
 	$(BIN)/python deploy/check_nginx.py
 
+# One dated archive of the database and the media in BACKUP_DIR (default var/backups);
+# KEEP=N deletes older archives, keeping the newest N. `make restore FILE=…` restores one
+# into an empty database and media folder (FORCE=1 replaces what is there); stop the
+# site first. Both need the database settings the site runs with (DATABASE_URL, MEDIA_ROOT);
+# neither signs anything, so a missing secret key is not an error here.
+.PHONY: backup restore
+backup: install
+	$(CHECK_ENV) $(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/intloffice-….tar [FORCE=1]"; exit 2; }
+	$(CHECK_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
