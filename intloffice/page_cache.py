@@ -20,9 +20,11 @@ the first process that saw it away starts a new generation: a change made meanwh
 not reach the cache.
 """
 
+import copy
 import hashlib
 import time
 import uuid
+from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.core import signing
@@ -122,13 +124,19 @@ def cacheable_response(request, response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and (not response.cookies or removes_made_up_session_only(response))
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
         # A signed-in reader without the marker yet (signed in before it existed): their
         # page may show previews. Costs a session read only for requests with a cookie.
         and not signed_in(request)
     )
+
+
+def removes_made_up_session_only(response) -> bool:
+    """The response's one cookie is the removal of a session cookie naming no session."""
+    name = settings.SESSION_COOKIE_NAME
+    return set(response.cookies) == {name} and response.cookies[name].value == ""
 
 
 def signed_in(request) -> bool:
@@ -249,6 +257,10 @@ class PageCacheMiddleware:
         if cacheable_response(request, response):
             # Browsers and proxies revalidate (ETag) rather than keep their own copy.
             patch_response_headers(response, cache_timeout=0)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            stored = response
+            if response.cookies:  # this client's made-up session cookie: not for everyone
+                stored = copy.copy(response)
+                stored.cookies = SimpleCookie()
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

@@ -57,9 +57,10 @@ STORAGE_PROBE = "readyz-probe"
 def storage_answers(storage=default_storage) -> bool:
     try:
         if isinstance(storage, FileSystemStorage):
-            # A file system says "no such file" when the whole folder is gone (an
-            # unmounted share): ask about the folder itself.
-            return os.path.isdir(storage.location)
+            # A file system answers "no such file" even when the folder cannot be used:
+            # ready means an upload could be stored (the folder is made on the first one).
+            os.makedirs(storage.location, exist_ok=True)
+            return os.access(storage.location, os.W_OK)
         storage.exists(STORAGE_PROBE)
     except Exception:  # each remote storage has its own errors; any of them means "down"
         return False
@@ -76,9 +77,12 @@ def readyz(request):
         "media storage": storage_answers,
     }
     down = [name for name, answers in checks.items() if not answers()]
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "unavailable" if down else "ok", "down": down}, status=503 if down else 200
     )
+    # Probed every few seconds: an outage must not add an error line (or report) each time.
+    response._has_been_logged = True
+    return response
 
 
 class HomeView(PageMixin, TemplateView):
