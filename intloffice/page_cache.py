@@ -144,25 +144,25 @@ def signed_in(request) -> bool:
     return user is not None and user.is_authenticated
 
 
-def query_parameters(path: str) -> tuple[str, ...]:
-    """The query parameters the page at ``path`` reads (its view's ``query_parameters``)."""
+def query_parameters(path: str) -> tuple[str, ...] | None:
+    """The query parameters the page at ``path`` reads (its view's ``query_parameters``),
+    or None if no page is there."""
     # Language-prefixed patterns only match in their own language.
     with translation.override(translation.get_language_from_path(path)):
         try:
             match = resolve(path)
         except Resolver404:
-            return ()
+            return None
     view = getattr(match.func, "view_class", match.func)
     return getattr(view, "query_parameters", ())
 
 
-def keep_read_parameters(request) -> None:
+def keep_read_parameters(request, names: tuple[str, ...]) -> None:
     """Drop every query parameter the page does not read, and put the rest in one order.
 
     The view sees only these, so the page is exactly what its cache key names. One value
     per parameter (the last, as ``QueryDict.get`` reads it); empty values are dropped.
     """
-    names = query_parameters(request.path_info)
     query = QueryDict(mutable=True)
     for name in sorted(names):
         if value := request.GET.get(name):
@@ -247,7 +247,10 @@ class PageCacheMiddleware:
         return response
 
     def cached(self, request):
-        keep_read_parameters(request)
+        names = query_parameters(request.path_info)
+        if names is None:  # a 404 at any address: nothing to look up, nothing to keep
+            return self.get_response(request)
+        keep_read_parameters(request, names)
         key = page_key(request, current_generation())
         response = cache.get(key)
         if response is not None:
