@@ -13,6 +13,8 @@ def closed_port() -> int:
     """A port of this project's test range where nothing listens."""
     for port in range(5440, 5445):
         with socket.socket() as probe:
+            # As servers do: a port a closed connection still waits on (TIME_WAIT) is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

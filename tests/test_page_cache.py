@@ -306,6 +306,8 @@ _databases = itertools.count()
 def free_port() -> int:
     for port in REDIS_PORTS:
         with socket.socket() as probe:
+            # As servers do: a port a closed connection still waits on (TIME_WAIT) is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
