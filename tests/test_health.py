@@ -1,26 +1,13 @@
 """Liveness (/healthz) and readiness (/readyz): what a load balancer or a deployment asks."""
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.test_page_cache import free_port  # a port of the project's test range
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def closed_port() -> int:
-    """A port of this project's test range where nothing listens."""
-    for port in range(5440, 5445):
-        with socket.socket() as probe:
-            # As servers do: a port a closed connection still waits on (TIME_WAIT) is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 5440-5444")
 
 
 def test_readyz_answers_200_when_everything_answers(
@@ -46,7 +33,7 @@ def test_readyz_names_an_unreachable_cache(client, db, settings, tmp_path):
     settings.CACHES = {
         "default": {
             "BACKEND": "intloffice.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
@@ -72,7 +59,7 @@ def test_readyz_names_an_unreachable_database_and_cache(tmp_path):
         "response = Client().get('/readyz', HTTP_HOST='localhost')\n"
         "print(response.status_code, response.content.decode())"
     )
-    port = closed_port()
+    port = free_port()
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={

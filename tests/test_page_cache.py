@@ -410,6 +410,15 @@ def assert_site_works(client, seed_article, admin_user, new_title):
     assert new_title in fetch(client, ARTICLE.format(lang="en")).text
 
 
+def cached_article(client, settings, redis_server) -> str:
+    """Point the cache at the test's own server and cache the seed article there."""
+    settings.CACHES = redis_cache(redis_server.port)
+    url = ARTICLE.format(lang="en")
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    return url
+
+
 def test_everything_works_while_nothing_listens_on_the_cache_port(
     client, seed_article, admin_user, settings, caplog
 ):
@@ -421,10 +430,7 @@ def test_everything_works_while_nothing_listens_on_the_cache_port(
 def test_after_redis_stops_the_site_works_and_caching_resumes_when_it_returns(
     client, seed_article, admin_user, settings, caplog, redis_server
 ):
-    settings.CACHES = redis_cache(redis_server.port)
-    url = ARTICLE.format(lang="en")
-    assert fetch(client, url)["X-Page-Cache"] == "miss"
-    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    url = cached_article(client, settings, redis_server)
     redis_server.stop()
     assert_site_works(client, seed_article, admin_user, "Saved while the cache was stopped")
     assert cache_errors(caplog) == 1
@@ -440,10 +446,7 @@ def test_after_redis_stops_the_site_works_and_caching_resumes_when_it_returns(
 def test_a_change_made_while_redis_hung_is_shown_when_it_answers_again(
     client, seed_article, settings, redis_server
 ):
-    settings.CACHES = redis_cache(redis_server.port)
-    url = ARTICLE.format(lang="en")
-    fetch(client, url)
-    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    url = cached_article(client, settings, redis_server)
     redis_server.hang()  # keeps the cached page, and the generation it belongs to
     seed_article.title_en = "Corrected while the cache hung"
     seed_article.save()  # cannot start a new generation in the cache
@@ -457,10 +460,7 @@ def test_a_change_made_while_redis_hung_is_shown_when_it_answers_again(
 def test_a_change_the_cache_refused_is_shown_when_it_accepts_writes_again(
     client, seed_article, settings, redis_server
 ):
-    settings.CACHES = redis_cache(redis_server.port)
-    url = ARTICLE.format(lang="en")
-    fetch(client, url)
-    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    url = cached_article(client, settings, redis_server)
     # Writes refused, reads answered: the cached page stays, the new generation is lost.
     server = redis.Redis(port=redis_server.port)
     server.config_set("min-replicas-to-write", 1)
