@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_page_cache import free_port  # a port of the project's test range
+from tests.test_page_cache import free_port, redis_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,13 +30,7 @@ def test_readyz_is_neither_language_prefixed_nor_cached(client, db, settings, tm
 
 
 def test_readyz_names_an_unreachable_cache(client, db, settings, tmp_path):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "intloffice.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = redis_cache(free_port())
     settings.MEDIA_ROOT = tmp_path
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -317,7 +317,8 @@ def free_port() -> int:
 
 
 def redis_cache(port: int) -> dict:
-    # A database number of its own per test: each test sees a fresh outage record.
+    # A database number of its own per call: each test sees a fresh outage record (the
+    # error is logged once a minute per server address).
     return {
         "default": {
             "BACKEND": "intloffice.cache.RedisCache",
