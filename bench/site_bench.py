@@ -59,7 +59,8 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         "--no-control-socket",
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    # Ready: the database, the cache and the media storage answer.
+    wait_until_up(f"http://127.0.0.1:{port}/readyz")
     return server
 
 

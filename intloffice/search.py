@@ -385,6 +385,7 @@ def top(queryset: QuerySet) -> tuple[list[Model], int]:
 
 class SearchView(PageMixin, TemplateView):
     template_name = "search.html"
+    query_parameters = ("q", "page")  # see page_cache
 
     def get_breadcrumbs(self):
         return [home_crumb(), (_("Search"), reverse("search"))]

@@ -163,10 +163,17 @@ if _cache_url:
             "BACKEND": "intloffice.cache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "intloffice"),
+            # The site works without the cache (intloffice/cache.py fails open): a Redis
+            # that does not answer may cost a request half a second, then is skipped for
+            # a few seconds, rather than stall every request.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database, never in the cache: a cache outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Whole public pages for anonymous readers (intloffice/page_cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))

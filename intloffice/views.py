@@ -1,8 +1,19 @@
+import copy
+import os
+import threading
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import DatabaseError, connections
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from news.models import Article
@@ -17,8 +28,61 @@ HOME_PARTNERS = 12
 
 
 def healthz(request):
-    """For load balancers: proves the process answers, touches no database."""
+    """Liveness, for process supervisors: proves the process answers, touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def database_answers(alias: str = "default") -> bool:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def cache_answers() -> bool:
+    # The cache fails open (reads miss, writes keep nothing), so only a round trip tells.
+    # A key per process and thread: concurrent probes do not overwrite each other's.
+    key = f"readyz:{os.uname().nodename}:{os.getpid()}:{threading.get_ident()}"
+    token = os.urandom(8).hex()
+    cache.set(key, token, 60)
+    return cache.get(key) == token
+
+
+# Some key that need not exist: asking for it is the cheapest request a storage answers.
+STORAGE_PROBE = "readyz-probe"
+
+
+def storage_answers(storage=default_storage) -> bool:
+    try:
+        if isinstance(storage, FileSystemStorage):
+            # A file system answers "no such file" even when the folder cannot be used:
+            # ready means an upload could be stored (the folder is made on the first one).
+            os.makedirs(storage.location, exist_ok=True)
+            return os.access(storage.location, os.W_OK)
+        storage.exists(STORAGE_PROBE)
+    except Exception:  # each remote storage has its own errors; any of them means "down"
+        return False
+    return True
+
+
+@never_cache
+def readyz(request):
+    """Readiness, for load balancers and deployments: 200 when the database, the cache and
+    the media storage answer; otherwise 503, naming those that do not."""
+    checks = {
+        "database": database_answers,
+        "cache": cache_answers,
+        "media storage": storage_answers,
+    }
+    down = [name for name, answers in checks.items() if not answers()]
+    response = JsonResponse(
+        {"status": "unavailable" if down else "ok", "down": down}, status=503 if down else 200
+    )
+    # Probed every few seconds: an outage must not add an error line (or report) each time.
+    response._has_been_logged = True
+    return response
 
 
 class HomeView(PageMixin, TemplateView):
@@ -54,8 +118,29 @@ class AccessibilityView(PageMixin, TemplateView):
         return [home_crumb(), (_("Accessibility statement"), reverse("accessibility"))]
 
 
+# Rendered 404 pages by language, scheme, host and year; bounded, as hosts come from requests.
+_not_found_pages: dict[tuple, str] = {}
+NOT_FOUND_PAGES_KEPT = 64
+
+
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    """The same page for every missing address in a language, rendered once per process:
+    a stream of made-up addresses costs neither rendering nor the page cache's space.
+
+    It is rendered as if at the language's home page, so its language links lead to real
+    pages (the missing address has no translation).
+    """
+    key = (get_language(), request.scheme, request.get_host(), timezone.now().year)
+    body = _not_found_pages.get(key)
+    if body is None:
+        home = copy.copy(request)
+        home.path_info = reverse("home")
+        home.path = request.path[: len(request.path) - len(request.path_info)] + home.path_info
+        home.META = {**request.META, "QUERY_STRING": ""}
+        body = render_to_string("404.html", request=home)
+        if len(_not_found_pages) < NOT_FOUND_PAGES_KEPT:
+            _not_found_pages[key] = body
+    return HttpResponseNotFound(body)
 
 
 def server_error(request):

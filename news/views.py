@@ -68,6 +68,7 @@ def news_crumb() -> tuple[str, str]:
 
 class ArticleListView(PageMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
+    query_parameters = ("year", "category", "partner", "tag", "page")  # see page_cache
     section = "news"
 
     def get_queryset(self):

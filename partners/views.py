@@ -110,6 +110,7 @@ class EventListView(PageMixin, ListView):
     """Past events, paginated, with the upcoming ones above them."""
 
     paginate_by = EVENTS_PER_PAGE
+    query_parameters = ("page",)  # see page_cache
     template_name = "partners/event_list.html"
     section = "events"
 

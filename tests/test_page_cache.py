@@ -1,15 +1,30 @@
 """Whole-page caching for anonymous readers, made fresh exactly when content changes."""
 
 import datetime as dt
+import itertools
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
 
 import pytest
+import redis
 import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from intloffice import page_cache
 from news import workflow
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import make_article, make_event, make_organization
+from tests.news.test_editorial import form_data
 
 ARTICLE = f"/{{lang}}/news/{SEED_SLUG}/"
 LANGUAGES = ["en", "ru", "zh-hans"]
@@ -165,3 +180,299 @@ def test_conditional_get_works_on_cached_pages(client, seed_article):
     cached = fetch(client, url)
     assert cached["X-Page-Cache"] == "hit" and cached["ETag"] == etag
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# --- The page cache cannot be switched off or flooded from outside --------------------
+
+
+def fresh_local_cache(settings, name):
+    """A local-memory cache of its own, so a test can count what is stored."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+    }
+    return caches["default"]
+
+
+def test_a_made_up_session_cookie_does_not_bypass_the_cache(
+    client, seed_article, django_assert_max_num_queries
+):
+    url = ARTICLE.format(lang="en")
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    client.cookies["sessionid"] = "x"
+    with django_assert_max_num_queries(0):
+        assert fetch(client, url)["X-Page-Cache"] == "hit"
+    # A session cookie on a page not cached yet: stored for everyone after one session read.
+    with django_assert_max_num_queries(8):
+        first = fetch(client, "/en/news/")
+    assert first["X-Page-Cache"] == "miss"
+    assert first.cookies["sessionid"].value == ""  # Django removes the made-up cookie...
+    with django_assert_max_num_queries(0):
+        assert fetch(client, "/en/news/")["X-Page-Cache"] == "hit"
+    other = fetch(Client(), "/en/news/")
+    assert other["X-Page-Cache"] == "hit" and not other.cookies  # ...for that client only
+
+
+def test_a_forged_or_borrowed_marker_does_not_bypass_the_cache(
+    client, seed_article, django_assert_max_num_queries
+):
+    url = ARTICLE.format(lang="en")
+    fetch(client, url)
+    signer = page_cache.marker_signer()
+    for marker in (
+        "staff",
+        page_cache.session_digest("x"),  # the right value, unsigned
+        signer.sign(page_cache.session_digest("someone-elses-session")),
+    ):
+        client.cookies["sessionid"] = "x"
+        client.cookies[page_cache.marker_cookie_name()] = marker
+        with django_assert_max_num_queries(0):
+            assert fetch(client, url)["X-Page-Cache"] == "hit", marker
+
+
+def test_signed_in_staff_get_the_marker_and_never_a_cached_page(client, seed_article, admin_user):
+    draft = make_article(status=Article.Status.DRAFT, title_en="Secret draft")
+    fetch(client, "/en/")
+    assert fetch(client, "/en/")["X-Page-Cache"] == "hit"
+    login = client.post("/admin/login/", {"username": "admin", "password": "password"})
+    assert login.status_code == 302
+    marker = login.cookies[page_cache.marker_cookie_name()]
+    assert marker.value and marker["httponly"]
+    home = fetch(client, "/en/")
+    assert "X-Page-Cache" not in home
+    preview = fetch(client, f"/en/news/{draft.slug}/")
+    assert "Preview" in preview.text and "X-Page-Cache" not in preview
+    logout = client.post("/admin/logout/")
+    assert logout.cookies[page_cache.marker_cookie_name()].value == ""
+    assert fetch(client, "/en/")["X-Page-Cache"] == "hit"
+    assert client.get(f"/en/news/{draft.slug}/").status_code == 404
+
+
+def test_query_parameters_a_page_does_not_read_share_its_cache_entry(
+    client, seed_article, settings, django_assert_max_num_queries
+):
+    stored = fresh_local_cache(settings, "query-strings")
+    assert fetch(client, "/en/news/?x=1")["X-Page-Cache"] == "miss"
+    entries = len(stored._cache)
+    for number in range(2, 12):
+        with django_assert_max_num_queries(0):
+            response = fetch(client, f"/en/news/?x={number}&utm_source=y")
+        assert response["X-Page-Cache"] == "hit"
+        assert "x=1" not in response.text  # the first reader's query is not in the page
+    assert fetch(client, "/en/news/")["X-Page-Cache"] == "hit"
+    assert len(stored._cache) == entries
+
+
+def test_read_parameters_in_any_order_are_one_page_and_still_filter(client, seed_article):
+    first = fetch(client, "/en/news/?year=2022&partner=aturc&x=1")
+    assert first["X-Page-Cache"] == "miss" and SEED_SLUG in first.text
+    again = fetch(client, "/en/news/?partner=aturc&utm=2&year=2022")
+    assert again["X-Page-Cache"] == "hit"
+    other_year = fetch(client, "/en/news/?year=2019&partner=aturc")
+    assert other_year["X-Page-Cache"] == "miss" and SEED_SLUG not in other_year.text
+    search = fetch(client, "/en/search/?q=summit")
+    assert search["X-Page-Cache"] == "miss" and SEED_SLUG in search.text
+    assert fetch(client, "/en/search/?ref=mail&q=summit")["X-Page-Cache"] == "hit"
+    assert fetch(client, "/en/search/?q=summit&page=1")["X-Page-Cache"] == "miss"
+
+
+def test_missing_pages_cost_no_rendering_nor_cache_space(
+    client, seed_entities, settings, django_assert_max_num_queries
+):
+    stored = fresh_local_cache(settings, "missing-pages")
+    client.get("/en/")  # the generation
+    entries = len(stored._cache)
+    for number in range(10):
+        # An address no page has: no query at all; a missing article: its one lookup.
+        with django_assert_max_num_queries(0):
+            response = client.get(f"/en/no-such-page-{number}/?x={number}")
+        assert response.status_code == 404
+        assert "Page not found" in response.text
+        with django_assert_max_num_queries(1):
+            assert client.get(f"/ru/news/no-such-article-{number}/").status_code == 404
+    assert len(stored._cache) == entries
+    # Its language links lead to pages that exist, not to the same missing address.
+    assert 'href="/ru/"' in response.text and 'href="/zh-hans/"' in response.text
+    assert "no-such-page" not in response.text
+
+
+# --- The cache fails open ---------------------------------------------------------------
+
+# The project's test ports for Redis servers of its own (the shared one is never stopped).
+REDIS_PORTS = range(6390, 6395)
+PAUSE = 0.3  # the circuit breaker's pause, short for the tests
+_databases = itertools.count()
+
+
+def free_port() -> int:
+    for port in REDIS_PORTS:
+        with socket.socket() as probe:
+            # As servers do: a port a closed connection still waits on (TIME_WAIT) is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {REDIS_PORTS}")
+
+
+def redis_cache(port: int) -> dict:
+    # A database number of its own per call: each test sees a fresh outage record (the
+    # error is logged once a minute per server address).
+    return {
+        "default": {
+            "BACKEND": "intloffice.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/{next(_databases) % 14}",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.2,
+                "socket_timeout": 0.2,
+                "pause_after_error": PAUSE,
+            },
+        }
+    }
+
+
+class RedisServer:
+    """A Redis server of the test's own, to stop, hang and restart."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_timeout=0.2)
+        for _ in range(50):
+            try:
+                client.ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.1)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGCONT)
+        self.process.terminate()
+        self.process.wait(10)
+
+    def hang(self):
+        """The server keeps its data and its connections but answers nothing."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        message = "needs redis-server (apt-get install redis-server)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def cache_errors(caplog) -> int:
+    return sum(
+        1 for r in caplog.records if r.name == "intloffice.cache" and r.levelno >= logging.ERROR
+    )
+
+
+def assert_site_works(client, seed_article, admin_user, new_title):
+    """Public pages, the admin list and an article save, as a reader and an editor."""
+    for url in [
+        "/en/",
+        "/ru/news/",
+        "/en/news/?year=2022",
+        ARTICLE.format(lang="zh-hans"),
+        "/en/search/?q=summit",
+        "/en/partners/aturc/",
+        "/en/news/feed/",
+        "/sitemap.xml",
+    ]:
+        fetch(client, url)
+    assert client.get("/en/news/no-such-article/").status_code == 404
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:news_article_changelist")).status_code == 200
+    change = reverse("admin:news_article_change", args=[seed_article.pk])
+    assert client.get(change).status_code == 200
+    saved = client.post(change, form_data(seed_article, title_en=new_title))
+    assert saved.status_code == 302, saved.content[:2000]
+    client.logout()
+    assert new_title in fetch(client, ARTICLE.format(lang="en")).text
+
+
+def cached_article(client, settings, redis_server) -> str:
+    """Point the cache at the test's own server and cache the seed article there."""
+    settings.CACHES = redis_cache(redis_server.port)
+    url = ARTICLE.format(lang="en")
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    return url
+
+
+def test_everything_works_while_nothing_listens_on_the_cache_port(
+    client, seed_article, admin_user, settings, caplog
+):
+    settings.CACHES = redis_cache(free_port())
+    assert_site_works(client, seed_article, admin_user, "Saved without a cache")
+    assert cache_errors(caplog) == 1
+
+
+def test_after_redis_stops_the_site_works_and_caching_resumes_when_it_returns(
+    client, seed_article, admin_user, settings, caplog, redis_server
+):
+    url = cached_article(client, settings, redis_server)
+    redis_server.stop()
+    assert_site_works(client, seed_article, admin_user, "Saved while the cache was stopped")
+    assert cache_errors(caplog) == 1
+    redis_server.start()
+    time.sleep(PAUSE)
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    cached = fetch(client, url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert "Saved while the cache was stopped" in cached.text
+    assert cache_errors(caplog) == 1
+
+
+def test_a_change_made_while_redis_hung_is_shown_when_it_answers_again(
+    client, seed_article, settings, redis_server
+):
+    url = cached_article(client, settings, redis_server)
+    redis_server.hang()  # keeps the cached page, and the generation it belongs to
+    seed_article.title_en = "Corrected while the cache hung"
+    seed_article.save()  # cannot start a new generation in the cache
+    assert "Corrected while the cache hung" in fetch(client, url).text
+    redis_server.resume()
+    time.sleep(PAUSE)
+    assert "Corrected while the cache hung" in fetch(client, url).text
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+
+
+def test_a_change_the_cache_refused_is_shown_when_it_accepts_writes_again(
+    client, seed_article, settings, redis_server
+):
+    url = cached_article(client, settings, redis_server)
+    # Writes refused, reads answered: the cached page stays, the new generation is lost.
+    server = redis.Redis(port=redis_server.port)
+    server.config_set("min-replicas-to-write", 1)
+    seed_article.title_en = "Corrected while the cache refused writes"
+    seed_article.save()
+    assert "Corrected while the cache refused writes" in fetch(client, url).text
+    server.config_set("min-replicas-to-write", 0)
+    time.sleep(PAUSE)
+    assert "Corrected while the cache refused writes" in fetch(client, url).text
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+
+
+def test_sessions_do_not_live_in_the_cache():
+    assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
