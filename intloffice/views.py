@@ -4,7 +4,6 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.views.generic import TemplateView
 from news.models import Article
 from partners.models import Event, Organization
 
-from . import structured_data
+from . import media, structured_data
 from .pages import PageMixin, home_crumb
 
 HOME_NEWS = 6
@@ -50,23 +49,6 @@ def cache_answers() -> bool:
     return cache.get(key) == token
 
 
-# Some key that need not exist: asking for it is the cheapest request a storage answers.
-STORAGE_PROBE = "readyz-probe"
-
-
-def storage_answers(storage=default_storage) -> bool:
-    try:
-        if isinstance(storage, FileSystemStorage):
-            # A file system answers "no such file" even when the folder cannot be used:
-            # ready means an upload could be stored (the folder is made on the first one).
-            os.makedirs(storage.location, exist_ok=True)
-            return os.access(storage.location, os.W_OK)
-        storage.exists(STORAGE_PROBE)
-    except Exception:  # each remote storage has its own errors; any of them means "down"
-        return False
-    return True
-
-
 @never_cache
 def readyz(request):
     """Readiness, for load balancers and deployments: 200 when the database, the cache and
@@ -74,7 +56,7 @@ def readyz(request):
     checks = {
         "database": database_answers,
         "cache": cache_answers,
-        "media storage": storage_answers,
+        "media storage": lambda: media.storage_problem() is None,
     }
     down = [name for name, answers in checks.items() if not answers()]
     response = JsonResponse(
