@@ -8,8 +8,10 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL; a missing secret key with DEBUG off stops
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -58,6 +70,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
+    "csp",
     "sorl.thumbnail",
     "intloffice",
     "partners",
@@ -67,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a page served from the cache gets its header too.
+    "intloffice.csp.CSPMiddleware",
     # An ETag from each page's content: a repeat request for an unchanged page gets 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs neither.
@@ -215,9 +230,67 @@ LOGGING = {
     "loggers": {"intloffice.audit": {"level": "INFO"}},
 }
 
+# Security: HTTPS, cookies and headers. With DEBUG off the defaults are those of a site
+# served over HTTPS; a plain-HTTP intranet or a local benchmark turns the HTTPS parts off
+# with DJANGO_SSL_REDIRECT=0, DJANGO_HSTS_SECONDS=0 and DJANGO_SECURE_COOKIES=0.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# X-Forwarded-Proto is anyone's to send: believed only behind a declared reverse proxy,
+# which must overwrite it (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+if env_int("DJANGO_PROXY_COUNT", 0) > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # A load balancer probes over plain HTTP and must not be sent to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole registrable domain (the university's, not ours) to
+        # HTTPS for good: a decision for its owner, so not asking for it is no warning.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if SESSION_COOKIE_SECURE:
+        # __Host-: the browser takes these cookies only from HTTPS, for this host and path
+        # "/", so a neighbouring subdomain cannot plant a session or a CSRF token.
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp): public pages run no script and no inline style of
+# any kind (JSON-LD blocks are data, never executed, so script-src does not apply to them);
+# no nonces either, since whole pages are cached and shared between readers. Images may
+# also come from where uploaded media is served when that is another origin (object
+# storage), and from the origins listed in DJANGO_CSP_IMG_SRC.
+_media_origin = urlsplit(MEDIA_URL)
+_img_src = [
+    SELF,
+    *([f"{_media_origin.scheme}://{_media_origin.netloc}"] if _media_origin.netloc else []),
+    *env_list("DJANGO_CSP_IMG_SRC"),
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": _img_src,
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin: the same, except for the rich-text editor (django-prose-editor). Its import
+# map is an inline script, run with the request's nonce (admin pages are never cached, so
+# each response has its own); its editor (Tiptap) adds one fixed <style> element, allowed
+# by the hash of its text. An upgrade that changes that text fails the admin browser test.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
+    }
+}
