@@ -61,6 +61,14 @@ check: install
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# `manage.py check --deploy` with the production defaults (DEBUG off, HTTPS, secure
+# cookies) and a long random key made for this run only: any warning fails.
+.PHONY: check-deploy
+check-deploy: install
+	env -u DJANGO_DEBUG -u DJANGO_SSL_REDIRECT -u DJANGO_HSTS_SECONDS -u DJANGO_SECURE_COOKIES \
+	  DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -282,15 +282,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# The admin: the same, except for the rich-text editor (django-prose-editor). Its import
-# map is an inline script, run with the request's nonce (admin pages are never cached, so
-# each response has its own); its editor (Tiptap) adds one fixed <style> element, allowed
-# by the hash of its text. An upgrade that changes that text fails the admin browser test.
-PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+# The admin (intloffice/csp.py): the same, with three exceptions, each allowing one known
+# piece of inline code and nothing else. The rich-text editor's (django-prose-editor's)
+# import map is an inline script, run with the request's nonce (admin pages are never
+# cached, so each response has its own); its Tiptap adds one fixed <style> element, and
+# reversion-compare's history hides a radio button with style="visibility:hidden", both
+# allowed by the hash of their text. An upgrade that changes them fails the admin browser
+# tests (tests/browser/test_admin_flow.py), which report any violation.
+ADMIN_STYLE_HASHES = [
+    "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",  # Tiptap's <style>
+    "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='",  # visibility:hidden
+]
 ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
+        # 'unsafe-hashes' lets the hashes match style attributes too: only those listed.
+        "style-src": [SELF, "'unsafe-hashes'", *ADMIN_STYLE_HASHES],
     }
 }
