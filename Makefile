@@ -42,6 +42,9 @@ run: install
 # plus one, synchronous: measured on this 2-core machine against 5 and 8 sync workers and
 # 3 gthread workers of 4 threads (see README, "Choosing the workers").
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Gunicorn itself believes X-Forwarded-Proto from 127.0.0.1 (or FORWARDED_ALLOW_IPS): only
+# when a reverse proxy is declared with DJANGO_PROXY_COUNT, as Django's settings do.
+TRUST_FORWARDED := $(if $(filter-out 0,$(DJANGO_PROXY_COUNT)),,--forwarded-allow-ips '')
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and DATABASE_URL) first."; exit 1; }
 	mkdir -p var
@@ -49,7 +52,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn intloffice.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --worker-class sync --max-requests 5000 --max-requests-jitter 500 \
-	  --access-logfile - --timeout 30
+	  --access-logfile - --timeout 30 $(TRUST_FORWARDED)
 
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
 # Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are
