@@ -8,7 +8,6 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL; a missing secret key with DEBUG off stops
 import datetime
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -261,20 +260,14 @@ if not DEBUG:
 # Content-Security-Policy (django-csp): public pages run no script and no inline style of
 # any kind (JSON-LD blocks are data, never executed, so script-src does not apply to them);
 # no nonces either, since whole pages are cached and shared between readers. Images may
-# also come from where uploaded media is served when that is another origin (object
-# storage), and from the origins listed in DJANGO_CSP_IMG_SRC.
-_media_origin = urlsplit(MEDIA_URL)
-_img_src = [
-    SELF,
-    *([f"{_media_origin.scheme}://{_media_origin.netloc}"] if _media_origin.netloc else []),
-    *env_list("DJANGO_CSP_IMG_SRC"),
-]
+# also come from the object storage that holds uploads (added by intloffice/csp.py), and
+# from the origins listed in DJANGO_CSP_IMG_SRC (images linked in article texts).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": _img_src,
+        "img-src": [SELF, *env_list("DJANGO_CSP_IMG_SRC")],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],

@@ -215,3 +215,30 @@ def test_host_prefixed_cookies_are_set_as_the_prefix_demands(client, https_site,
         assert cookie["path"] == "/", name
         assert cookie["domain"] == "", name
     assert client.get(reverse("admin:index"), secure=True).status_code == 200
+
+
+def test_images_are_allowed_from_object_storage_and_listed_origins(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"base_url": "https://media.example.org/office/"},
+        },
+    }
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            "img-src": ["'self'", "https://photos.example.net"],
+        }
+    }
+    directives = policy(client.get("/healthz"))
+    assert directives["img-src"] == [
+        "'self'",
+        "https://photos.example.net",
+        "https://media.example.org",
+    ]
+    assert_strict(directives)
+
+
+def test_images_from_elsewhere_are_not_allowed_by_default(client):
+    assert policy(client.get("/healthz"))["img-src"] == ["'self'"]
