@@ -64,14 +64,6 @@ check: install
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# `manage.py check --deploy` with the production defaults (DEBUG off, HTTPS, secure
-# cookies) and a long random key made for this run only: any warning fails.
-.PHONY: check-deploy
-check-deploy: install
-	env -u DJANGO_DEBUG -u DJANGO_SSL_REDIRECT -u DJANGO_HSTS_SECONDS -u DJANGO_SECURE_COOKIES \
-	  DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	  $(BIN)/python manage.py check --deploy --fail-level WARNING
-
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -93,6 +85,14 @@ bench: install
 # Import N articles (default 10,000) into a throwaway PostgreSQL database, twice.
 bench-import: install
 	$(BIN)/python bench/import_bench.py $(if $(N),--n $(N))
+
+# `manage.py check --deploy` with the production defaults (DEBUG off, HTTPS, secure
+# cookies) and a long random key made for this run only: any warning fails.
+.PHONY: check-deploy
+check-deploy: install
+	env -u DJANGO_DEBUG -u DJANGO_SSL_REDIRECT -u DJANGO_HSTS_SECONDS -u DJANGO_SECURE_COOKIES \
+	  DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
