@@ -68,6 +68,9 @@ run: install
 # plus one, synchronous: measured on this 2-core machine against 5 and 8 sync workers and
 # 3 gthread workers of 4 threads (see README, "Choosing the workers").
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Gunicorn itself believes X-Forwarded-Proto from 127.0.0.1 (or FORWARDED_ALLOW_IPS): only
+# when a reverse proxy is declared with DJANGO_PROXY_COUNT, as Django's settings do.
+TRUST_FORWARDED := $(if $(filter-out 0,$(DJANGO_PROXY_COUNT)),,--forwarded-allow-ips '')
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (and DATABASE_URL) first."; exit 1; }
 	mkdir -p var
@@ -75,7 +78,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn intloffice.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --worker-class sync --max-requests 5000 --max-requests-jitter 500 \
-	  --access-logfile - --timeout 30 --no-control-socket
+	  --access-logfile - --timeout 30 --no-control-socket $(TRUST_FORWARDED)
 
 # SQLite by default; PostgreSQL when DATABASE_URL is set.
 # Browser tests need Chromium (apt-get install chromium) and Java; outside CI they are
@@ -149,6 +152,14 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/intloffice-….tar [FORCE=1]"; exit 2; }
 	$(CHECK_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# `manage.py check --deploy` with the production defaults (DEBUG off, HTTPS, secure
+# cookies) and a long random key made for this run only: any warning fails.
+.PHONY: check-deploy
+check-deploy: install
+	env -u DJANGO_DEBUG -u DJANGO_SSL_REDIRECT -u DJANGO_HSTS_SECONDS -u DJANGO_SECURE_COOKIES \
+	  DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

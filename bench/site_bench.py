@@ -195,6 +195,10 @@ def main() -> None:
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret"),
         "DJANGO_DEBUG": "0",
         "DJANGO_LOG_LEVEL": "ERROR",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS, cookies over HTTP.
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_SECURE_COOKIES": "0",
         # One cache shared by every worker, as in production.
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
     }

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,6 +71,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
+    "csp",
     "sorl.thumbnail",
     "intloffice",
     "partners",
@@ -71,6 +83,8 @@ MIDDLEWARE = [
     "intloffice.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a page served from the cache gets its header too.
+    "intloffice.csp.CSPMiddleware",
     # An ETag from each page's content: a repeat request for an unchanged page gets 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs neither.
@@ -101,13 +115,13 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "intloffice.logins.lockout_response"
 # Across usernames: after 30 failures in an hour from one address, only accounts that
 # have signed in from that address in the last 90 days may still try (intloffice/logins.py).
-LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DJANGO_LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURES_PER_ADDRESS = env_int("DJANGO_LOGIN_FAILURES_PER_ADDRESS", 30)
 KNOWN_ADDRESS_DAYS = 90
 # The client's address is the peer's, unless DJANGO_PROXY_COUNT reverse proxies are
 # declared: then it is the one they appended to X-Forwarded-For. (axes would read it
 # with django-ipware, which is not installed, and which without a declared proxy believes
 # whatever X-Forwarded-For a client sends.)
-PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "intloffice.logins.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login kept, for the audit trail
 
@@ -300,9 +314,68 @@ LOGGING = logs.logging_config(
     mail_admins=not SENTRY_DSN,
 )
 
+# Security: HTTPS, cookies and headers. With DEBUG off the defaults are those of a site
+# served over HTTPS; a plain-HTTP intranet or a local benchmark turns the HTTPS parts off
+# with DJANGO_SSL_REDIRECT=0, DJANGO_HSTS_SECONDS=0 and DJANGO_SECURE_COOKIES=0.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# X-Forwarded-Proto is anyone's to send: believed only behind a declared reverse proxy,
+# which must overwrite it (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+if PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # A load balancer probes over plain HTTP and must not be sent to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole registrable domain (the university's, not ours) to
+        # HTTPS for good: a decision for its owner, so not asking for it is no warning.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if SESSION_COOKIE_SECURE:
+        # __Host-: the browser takes these cookies only from HTTPS, for this host and path
+        # "/", so a neighbouring subdomain cannot plant a session or a CSRF token.
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp): public pages run no script and no inline style of
+# any kind (JSON-LD blocks are data, never executed, so script-src does not apply to them);
+# no nonces either, since whole pages are cached and shared between readers. Images may
+# also come from the object storage that holds uploads (added by intloffice/csp.py), and
+# from the origins listed in DJANGO_CSP_IMG_SRC (images linked in article texts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *env_list("DJANGO_CSP_IMG_SRC")],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin (intloffice/csp.py): the same, with three exceptions, each allowing one known
+# piece of inline code and nothing else. The rich-text editor's (django-prose-editor's)
+# import map is an inline script, run with the request's nonce (admin pages are never
+# cached, so each response has its own); its Tiptap adds one fixed <style> element, and
+# reversion-compare's history hides a radio button with style="visibility:hidden", both
+# allowed by the hash of their text. An upgrade that changes them fails the admin browser
+# tests (tests/browser/test_admin_flow.py), which report any violation.
+ADMIN_STYLE_HASHES = [
+    "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",  # Tiptap's <style>
+    "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='",  # visibility:hidden
+]
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, NONCE],
+        # 'unsafe-hashes' lets the hashes match style attributes too: only those listed.
+        "style-src": [SELF, "'unsafe-hashes'", *ADMIN_STYLE_HASHES],
+    }
+}

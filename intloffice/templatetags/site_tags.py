@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+from js_asset import Media
 
 from intloffice.text import html_to_text
 from intloffice.translated import shown_language
@@ -115,3 +116,11 @@ def page_numbers(page):
     """The page numbers to link: the first, the last, two either side of this one, and
     ellipses between (a list of 5,000 links helps nobody)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def media_with_nonce(context, media):
+    """Form media whose tags carry this request's CSP nonce: the rich-text editor's import
+    map is an inline script, which the admin's policy runs only with the nonce. (Public
+    pages have no inline script: they are cached whole, and a nonce must not be shared.)"""
+    return Media.from_media(media, nonce=str(context["request"].csp_nonce)).render()

@@ -102,19 +102,55 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Every document (and frame) reports what its Content-Security-Policy blocked: an inline
+# script or style, an eval, a resource from elsewhere.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCSPViolation({
+    page: document.location.href,
+    directive: event.violatedDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`,
+    sample: event.sample,
+  });
+});
+"""
+
+
+def record_csp_violations(context) -> list[dict]:
+    """Collect the ``securitypolicyviolation`` events of every page the context opens."""
+    violations = []
+    context.expose_function("reportCSPViolation", lambda violation: violations.append(violation))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    return violations
+
+
+def describe_csp_violations(violations) -> str:
+    return "Content-Security-Policy violations:\n" + "\n".join(
+        f"- {v['page']}: {v['directive']} blocked {v['blocked'] or '?'}"
+        f" at {v['source']} {v['sample']!r}"
+        for v in violations
+    )
+
+
 @pytest.fixture
 def open_browser_page(browser, request):
     """A factory for fresh pages (own cookies, own viewport), closed after the test.
 
-    When the test fails, each page is photographed as it was at the failure.
+    When the test fails, each page is photographed as it was at the failure. Any
+    Content-Security-Policy violation on any page fails the test.
     """
     contexts = []
+    violations = []
 
     def open_page(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, locale="en-US")
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.csp_violations = record_csp_violations(context)
+        violations.append(page.csp_violations)
+        return page
 
     yield open_page
     for number, context in enumerate(contexts, start=1):
@@ -123,6 +159,9 @@ def open_browser_page(browser, request):
             for tab, page in enumerate(context.pages, start=1):
                 screenshot(page, f"failed-{request.node.name}-{number}-{tab}")
         context.close()
+    found = [violation for context_violations in violations for violation in context_violations]
+    if found:
+        pytest.fail(describe_csp_violations(found), pytrace=False)
 
 
 @pytest.fixture
@@ -223,10 +262,14 @@ def site(live_server, site_data):
 
 
 def visit(page, url: str, status: int = 200):
-    """Open ``url`` and wait until its web fonts are in: text width decides layout."""
+    """Open ``url`` and wait until its web fonts are in: text width decides layout.
+
+    The page must have broken none of its Content-Security-Policy on the way.
+    """
     response = page.goto(url)
     assert response.status == status, f"{url} answered {response.status}, not {status}"
     page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
+    assert not page.csp_violations, describe_csp_violations(page.csp_violations)
     return response
 
 

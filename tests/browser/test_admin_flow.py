@@ -13,7 +13,9 @@ import re
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -263,3 +265,62 @@ def test_script_posted_into_the_russian_body_never_runs_on_the_public_page(
     assert (found["scripts"], found["onerror"], found["javascriptLinks"]) == (0, 0, 0), found
     assert dialogs == []
     screenshot(reader, "admin-7-sanitised-russian-body")
+
+
+def test_every_kind_of_admin_page_keeps_to_the_admin_policy(
+    live_server, staff, django_user_model, open_browser_page
+):
+    """The admin's Content-Security-Policy holds on every kind of page staff open: lists,
+    add and change forms (tabs, rich text, dates, inlines), history, a revision, the
+    comparison of two versions, a deletion, the password form. Any violation fails the
+    test (``open_browser_page`` watches every page)."""
+    base = live_server.url
+    django_user_model.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    article = make_article(title_en="First title")
+    page = open_browser_page()
+    page.goto(f"{base}/admin/login/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{base}/admin/")
+    opened = []
+
+    def open_admin(path):
+        response = page.goto(base + path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        opened.append(path)
+
+    for model in admin.site._registry:
+        opts = model._meta
+        open_admin(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if opts.app_label != "axes":  # login records are django-axes's to write: no add form
+            open_admin(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+
+    # Two saves through the form make two versions to compare.
+    change = reverse("admin:news_article_change", args=[article.pk])
+    open_admin(change)
+    page.locator("#admin-language").select_option("ru")  # the menu's script submits it
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.locator("#admin-language").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("#calendarlink0").click()  # the date picker's calendar
+    expect(page.locator("#calendarbox0")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator("#id_title_en").fill("Second title")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    page.locator("#id_title_en").fill("Third title")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    open_admin(reverse("admin:news_article_history", args=[article.pk]))
+    page.get_by_role("button", name="compare").click()
+    expect(page).to_have_url(re.compile(r"/history/compare/\?"))
+    expect(page.locator("#content")).to_contain_text("Third title")
+    page.go_back()
+    page.locator("#change-history a").first.click()  # one revision, as a form
+    expect(page).to_have_url(re.compile(r"/history/\d+/$"))
+    open_admin(reverse("admin:news_article_delete", args=[article.pk]))
+    open_admin(reverse("admin:password_change"))
+    screenshot(page, "admin-8-every-kind-of-page-under-the-policy")
+    assert len(opened) > 20
