@@ -1,8 +1,10 @@
 """Small helpers that make valid objects with only the fields a test cares about."""
 
 import datetime as dt
+import importlib
 import itertools
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from intloffice.audit import CommandLine
@@ -74,3 +76,21 @@ def make_category(**fields) -> Category:
 def make_tag(**fields) -> Tag:
     number = next(_numbers)
     return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})
+
+
+# The one definition of the roles: the data migration that creates the groups.
+ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
+
+
+def role_group(name: str) -> Group:
+    """The Editors or Publishers group as the data migration defines it (transactional
+    tests flush the database, the migration's groups with it: they are made again here)."""
+    group, _created = Group.objects.get_or_create(name=name)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codenames in ROLES[name].items()
+            for codename in codenames
+        ]
+    )
+    return group

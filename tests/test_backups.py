@@ -7,7 +7,6 @@ are transactional (the database is flushed afterwards, the migration's groups wi
 """
 
 import hashlib
-import importlib
 import io
 import json
 import sqlite3
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,12 +27,11 @@ from PIL import Image
 from intloffice import backups
 from intloffice.backups import BackupError, backup, connected, prune, restore, table_states
 from intloffice.images import normalised
-from tests.factories import make_article, make_organization
+from tests.factories import make_article, make_organization, role_group
 from tests.test_images import encoded, halves
 
 PHOTO = b"not a real photo, but bytes found nowhere else" * 100
 IN_MEMORY = "django.core.files.storage.InMemoryStorage"
-ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
 
 
 @pytest.fixture
@@ -73,16 +70,9 @@ def empty_media(tmp_path) -> FileSystemStorage:
 
 def staff(django_user_model):
     for username, group_name in (("editor", "Editors"), ("publisher", "Publishers")):
-        group, _created = Group.objects.get_or_create(name=group_name)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codenames in ROLES[group_name].items()
-            for codename in codenames
-        )
-        user = django_user_model.objects.create_user(
-            username, is_staff=True
-        )  # no password: no slow hashing
-        user.groups.add(group)
+        # No password: no slow hashing.
+        user = django_user_model.objects.create_user(username, is_staff=True)
+        user.groups.add(role_group(group_name))
     return user
 
 

@@ -8,20 +8,18 @@ process, the live server's included, so "one minute later" takes no minute.
 """
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
 import time_machine
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from news.models import Article
-from tests.factories import make_article
+from tests.factories import make_article, role_group
 
 from .conftest import screenshot
 
@@ -33,8 +31,6 @@ BODY_EN = "Forty students from six universities met in Saint Petersburg."
 BODY_RU = "Сорок студентов из шести университетов встретились в Санкт-Петербурге."
 ALT_EN = "Students in front of the Main Building"
 ALT_RU = "Студенты перед Главным зданием"
-# The one definition of the roles: the data migration that creates the groups.
-ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
 # Everything a form posts except files: what a browser would send back unchanged.
 FORM_FIELDS = """(selector) => {
   const form = document.querySelector(selector);
@@ -55,16 +51,8 @@ def staff(transactional_db, django_user_model):
     """
     users = {}
     for username, group_name in (("editor", "Editors"), ("publisher", "Publishers")):
-        group, _created = Group.objects.get_or_create(name=group_name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codenames in ROLES[group_name].items()
-                for codename in codenames
-            ]
-        )
         user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        user.groups.add(group)
+        user.groups.add(role_group(group_name))
         users[username] = user
     return users
 
