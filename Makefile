@@ -87,6 +87,7 @@ test: install-test test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: install-test
+	mkdir -p var
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
