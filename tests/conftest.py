@@ -63,3 +63,14 @@ def collected_static(tmp_path_factory, django_test_environment):
     with override_settings(STATIC_ROOT=root):
         call_command("collectstatic", "--no-input", verbosity=0)
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing(django_test_environment):
+    """Staff fixtures and logins hash passwords hundreds of times: with the production
+    hasher (PBKDF2, deliberately slow) that was about two minutes of every run. What the
+    tests check of passwords (right, wrong, limited) does not depend on the hasher."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

@@ -14,12 +14,6 @@ OWN = "anna's own long password"
 LIMITED = "Too many failed logins from your network address"
 
 
-@pytest.fixture(autouse=True)
-def quick_hashing(settings):
-    # 60 checks with the production hasher would take most of a minute.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_in(username, password, address=OFFICE, client=None, **headers):
     client = client or Client()
     response = client.post(
