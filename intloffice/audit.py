@@ -7,16 +7,41 @@ is also a LogEntry and a django-reversion revision.)
 """
 
 import getpass
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 audit = logging.getLogger("intloffice.audit")
 
 
+def client_address(request) -> str | None:
+    """The client's address: the peer's, or behind ``PROXY_COUNT`` declared reverse
+    proxies the one they recorded in X-Forwarded-For.
+
+    Each proxy appends the address it received the request from, so with N proxies the
+    client is the N-th entry from the right; entries further left came from the client
+    and prove nothing. Without a declared proxy the header is ignored altogether.
+    """
+    address = request.META.get("REMOTE_ADDR")
+    if count := settings.PROXY_COUNT:
+        forwarded = [
+            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [entry for entry in forwarded if entry]
+        if len(forwarded) >= count:
+            address = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
 def address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+    """For audit lines: the client's address as login throttling sees it, not the proxy's."""
+    return (client_address(request) if request is not None else None) or "?"
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")

@@ -22,7 +22,6 @@ database: no cache outage can lift the limit, and a database outage stops logins
 """
 
 import datetime as dt
-import ipaddress
 
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
@@ -35,29 +34,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import client_address
+
 LIMITED = "login_limited"  # the request attribute that marks a refusal by this module
-
-
-def client_address(request) -> str | None:
-    """The client's address: the peer's, or behind ``PROXY_COUNT`` declared reverse
-    proxies the one they recorded in X-Forwarded-For.
-
-    Each proxy appends the address it received the request from, so with N proxies the
-    client is the N-th entry from the right; entries further left came from the client
-    and prove nothing. Without a declared proxy the header is ignored altogether.
-    """
-    address = request.META.get("REMOTE_ADDR")
-    if count := settings.PROXY_COUNT:
-        forwarded = [
-            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [entry for entry in forwarded if entry]
-        if len(forwarded) >= count:
-            address = forwarded[-count]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def failures_from(address: str) -> int:

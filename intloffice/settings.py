@@ -122,7 +122,7 @@ KNOWN_ADDRESS_DAYS = 90
 # with django-ipware, which is not installed, and which without a declared proxy believes
 # whatever X-Forwarded-For a client sends.)
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "intloffice.logins.client_address"
+AXES_CLIENT_IP_CALLABLE = "intloffice.audit.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login kept, for the audit trail
 
 ROOT_URLCONF = "intloffice.urls"

@@ -89,14 +89,18 @@ class ArticleQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         from . import workflow
 
-        states = [(obj, workflow.state_of(obj)) for obj in objs]
-        needed = {workflow.permission_for(None, state) for _obj, state in states}
-        context = workflow.check_bulk("create", needed)
-        created = super().bulk_create([obj for obj, _state in states], *args, **kwargs)
+        objs = list(objs)
+        # The new articles the workflow governs (beyond drafts), with the permission each needs.
+        governed = []
+        for obj in objs:
+            state = workflow.state_of(obj)
+            if needed := workflow.permission_for(None, state):
+                governed.append((obj, state, needed))
+        context = workflow.check_bulk("create", {needed for _obj, _state, needed in governed})
+        created = super().bulk_create(objs, *args, **kwargs)
         by_move: dict[str, list[int]] = {}
-        for obj, state in states:
-            if workflow.permission_for(None, state):
-                by_move.setdefault(workflow.move_name(None, state), []).append(obj.pk)
+        for obj, state, _needed in governed:
+            by_move.setdefault(workflow.move_name(None, state), []).append(obj.pk)
         for name, ids in by_move.items():
             workflow.record_bulk(context, name, ids)
         return created
