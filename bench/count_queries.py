@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from intloffice.page_cache import new_generation  # noqa: E402
+from intloffice.core.freshness import new_generation  # noqa: E402
 
 client = Client(SERVER_NAME="127.0.0.1")
 

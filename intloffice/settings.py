@@ -14,7 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from intloffice import logs
+from intloffice.core import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,22 +73,22 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "sorl.thumbnail",
-    "intloffice",
+    "intloffice.core",
     "partners",
     "news",
 ]
 
 MIDDLEWARE = [
     # First: every log line of a request, from any middleware, carries the request's id.
-    "intloffice.logs.RequestIdMiddleware",
+    "intloffice.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache: a page served from the cache gets its header too.
-    "intloffice.csp.CSPMiddleware",
+    "intloffice.core.csp.CSPMiddleware",
     # An ETag from each page's content: a repeat request for an unchanged page gets 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs neither.
-    "intloffice.page_cache.PageCacheMiddleware",
+    "intloffice.core.freshness.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,7 +103,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend with a limit on failed logins per address (password spraying).
-    "intloffice.logins.AddressLimitedBackend",
+    "intloffice.core.logins.AddressLimitedBackend",
 ]
 # Login throttling: 5 failures for one username from one address lock that pair out for
 # 15 minutes; a colleague's typos behind the same address lock out nobody else.
@@ -112,7 +112,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "intloffice.logins.lockout_response"
+AXES_LOCKOUT_CALLABLE = "intloffice.core.logins.lockout_response"
 # Across usernames: after 30 failures in an hour from one address, only accounts that
 # have signed in from that address in the last 90 days may still try (intloffice/logins.py).
 LOGIN_FAILURES_PER_ADDRESS = env_int("DJANGO_LOGIN_FAILURES_PER_ADDRESS", 30)
@@ -122,7 +122,7 @@ KNOWN_ADDRESS_DAYS = 90
 # with django-ipware, which is not installed, and which without a declared proxy believes
 # whatever X-Forwarded-For a client sends.)
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "intloffice.audit.client_address"
+AXES_CLIENT_IP_CALLABLE = "intloffice.core.audit.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login kept, for the audit trail
 
 ROOT_URLCONF = "intloffice.urls"
@@ -139,7 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "intloffice.context_processors.site",
+                "intloffice.core.context_processors.site",
             ],
         },
     },
@@ -178,7 +178,7 @@ _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "intloffice.cache.RedisCache",
+            "BACKEND": "intloffice.core.cache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "intloffice"),
             # The site works without the cache (intloffice/cache.py fails open): a Redis

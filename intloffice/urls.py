@@ -1,9 +1,12 @@
+"""The project's addresses: every app's, the site-wide pages, the admin and the health checks."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import media, search, sitemaps, views
+from intloffice.core import media
+from intloffice.website import search, sitemaps, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,11 +23,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("news/", include("news.urls")),
+    path("", include("news.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("", include("partners.urls")),
 )
 
-handler404 = "intloffice.views.page_not_found"
-handler500 = "intloffice.views.server_error"
+handler404 = "intloffice.website.views.page_not_found"
+handler500 = "intloffice.website.views.server_error"

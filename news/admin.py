@@ -17,14 +17,14 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice import search
-from intloffice.pages import content_languages
-from intloffice.pagination import RememberedCountPaginator
-from intloffice.translated import localized_fields
-from intloffice.versioning import VersionedAdmin, VersionedForm
+from intloffice.core import search
+from intloffice.core.pages import content_languages
+from intloffice.core.translated import localized_fields
+from intloffice.core.versioning import VersionedAdmin, VersionedForm
+from news.pagination import RememberedCountPaginator
 
 from . import workflow
-from .models import Article, Category, Tag
+from .models import ATTENTION, Article, Category, Tag
 
 # History keeps what editors write. The version number, the last editor and the search
 # vector describe the row, not its content: restoring an old revision must not roll
@@ -93,19 +93,11 @@ class AttentionFilter(admin.SimpleListFilter):
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        return [
-            ("review", _("Needs review")),
-            ("scheduled", _("Scheduled")),
-            ("untranslated", _("Missing a translation")),
-        ]
+        return [(key, attention.choice) for key, attention in ATTENTION.items()]
 
     def queryset(self, request, queryset):
-        if self.value() == "review":
-            return queryset.filter(status=Article.Status.REVIEW)
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "untranslated":
-            return queryset.missing_translation()
+        if self.value() in ATTENTION:
+            return queryset.needing_attention(self.value())
         return queryset
 
 
@@ -192,7 +184,7 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
-        if article.status == Article.Status.PUBLISHED and article.publish_at > timezone.now():
+        if article.is_scheduled():
             return _("scheduled")
         return article.get_status_display()
 

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of the latest public articles, in the reader's language.
+"""RSS 2.0 and Atom feeds of the latest public articles, in the reader's language: all of
+them, or those naming one partner.
 
 LocaleMiddleware has activated the language of the URL prefix, so translated fields read
 in that language (with modeltranslation's fallback), links get that prefix, and ``Feed``
@@ -15,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
-from intloffice.text import html_to_text
+from partners.models import Organization
 
 from .models import Article
 
@@ -65,8 +66,7 @@ class LatestArticlesFeed(Feed):
         # RSS descriptions and Atom summaries (type="html") are HTML: escaping the plain
         # text makes "<script>" in an article something a reader shows, never runs. Quotes
         # stay as they are: this is element content, and "Xi&#x27;an" helps nobody.
-        text = item.summary or html_to_text(item.body)
-        return html.escape(Truncator(text).words(DESCRIPTION_WORDS), quote=False)
+        return html.escape(Truncator(item.lead).words(DESCRIPTION_WORDS), quote=False)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -94,3 +94,20 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
     def subtitle(self):
         return self.description()
+
+
+class PartnerNewsFeed(LatestArticlesFeed):
+    """The latest public articles linked to one organisation."""
+
+    def get_object(self, request, slug):
+        # Feed turns Organization.DoesNotExist into a 404.
+        return Organization.objects.get(slug=slug)
+
+    def title(self, organization):
+        return f"{settings.SITE_NAME} — {gettext('News')}: {organization.name}"
+
+    def link(self, organization):
+        return organization.get_absolute_url()
+
+    def items(self, organization):
+        return for_feed(organization.articles.published())

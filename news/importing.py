@@ -29,11 +29,11 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.audit import CommandLine
-from intloffice.page_cache import content_changed
-from intloffice.search import refresh_search_vectors
-from intloffice.text import CJK_CHARACTERS
-from intloffice.translated import localized_fields
+from intloffice.core.audit import CommandLine
+from intloffice.core.freshness import content_changed
+from intloffice.core.search import refresh_search_vectors
+from intloffice.core.text import CJK_CHARACTERS
+from intloffice.core.translated import localized_fields
 
 from . import workflow
 from .mentions import MentionMatcher, replace_links
@@ -392,7 +392,7 @@ class Importer:
         if self.matcher is not None:
             replace_links(
                 {
-                    article.pk: self.matcher.find(plain_text(source.article))
+                    article.pk: self.matcher.find(source.article.text)
                     for article, source in (*created.values(), *updated.values())
                 }
             )
@@ -455,10 +455,6 @@ def refresh_statistics() -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
-
-def plain_text(article: ParsedArticle) -> str:
-    return "\n".join([article.title, *article.paragraphs, article.byline])
 
 
 def import_articles(

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.models import split_aliases
-from intloffice.page_cache import content_changed
-from intloffice.text import CJK_CHARACTERS, html_to_text
-from intloffice.translated import localized_fields
+from intloffice.core.freshness import content_changed
+from intloffice.core.text import CJK_CHARACTERS, html_to_text, split_aliases
+from intloffice.core.translated import localized_fields
 from partners.models import Event, Organization, Person
 
 from .models import Article

@@ -1,43 +1,66 @@
+from functools import reduce
+from operator import or_
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.images import ProcessedImageField
-from intloffice.models import TimeStamped, Versioned
+from intloffice.core.images import ProcessedImageField
+from intloffice.core.models import TimeStamped, Versioned
+from intloffice.core.search import Indexed
+from intloffice.core.text import html_to_text
 from partners.models import Event, Organization, Person
 
-from .html import HTMLField
+from .richtext import HTMLField
 
 
-class Category(TimeStamped):
+class Label(TimeStamped):
+    """A name articles are grouped by, with the slug the news list filters on."""
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
     class Meta:
+        abstract = True
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(Label):
+    class Meta(Label.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["slug"]
-
-    def __str__(self):
-        return self.name
 
 
-class Tag(TimeStamped):
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-
-    class Meta:
+class Tag(Label):
+    class Meta(Label.Meta):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        ordering = ["slug"]
 
-    def __str__(self):
-        return self.name
+
+class Attention(NamedTuple):
+    method: str  # of ArticleQuerySet
+    choice: str  # in the admin's "needs attention" filter
+    waiting: str  # on the admin's index page, with the count
+
+
+# What waits for staff, in the order the admin shows it.
+ATTENTION = {
+    "review": Attention("in_review", _("Needs review"), _("Articles waiting for review")),
+    "scheduled": Attention("scheduled", _("Scheduled"), _("Scheduled articles")),
+    "untranslated": Attention(
+        "missing_translation", _("Missing a translation"), _("Articles missing a translation")
+    ),
+}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -49,14 +72,69 @@ class ArticleQuerySet(models.QuerySet):
         """Published, but its time has not come yet: it will appear by itself."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
 
+    def next_publication(self):
+        """When the next scheduled article goes live by itself (None if none is waiting)."""
+        return self.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
+
+    def in_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
     def missing_translation(self):
         """Articles whose title or body is empty in at least one language."""
-        missing = models.Q()
+        missing = Q()
         for code, _name in settings.LANGUAGES:
             for field in ("title", "body"):
                 column = build_localized_fieldname(field, code)
-                missing |= models.Q(**{f"{column}__isnull": True}) | models.Q(**{column: ""})
+                missing |= Q(**{f"{column}__isnull": True}) | Q(**{column: ""})
         return self.filter(missing)
+
+    def needing_attention(self, key: str):
+        """The articles staff should look at, by ATTENTION key (the admin's filter and the
+        counts on its index page)."""
+        return getattr(self, ATTENTION[key].method)()
+
+    def newest_first(self):
+        """The public order, which the indexes serve: newest date first, then newest row."""
+        return self.order_by("-publish_at", "-pk")
+
+    def before(self, publish_at, pk, *, inclusive: bool = False):
+        """The articles after ``(publish_at, pk)`` in newest-first order (older ones), or at
+        it too if ``inclusive``.
+
+        The plain date bound is implied by the rest; it is there so the database starts its
+        index scan at that date instead of filtering every newer row.
+        """
+        tie = Q(pk__lte=pk) if inclusive else Q(pk__lt=pk)
+        earlier = Q(publish_at__lt=publish_at) | Q(publish_at=publish_at) & tie
+        return self.filter(Q(publish_at__lte=publish_at) & earlier)
+
+    def after(self, publish_at, pk):
+        """The articles before ``(publish_at, pk)`` in newest-first order (newer ones)."""
+        return self.filter(
+            Q(publish_at__gte=publish_at)
+            & (Q(publish_at__gt=publish_at) | Q(publish_at=publish_at, pk__gt=pk))
+        )
+
+    def sharing_links_with(self, article):
+        """The articles that name a partner or an event the given article names (not it).
+
+        EXISTS rather than a join: the database walks the public index newest first and
+        stops after a few matches, however many articles mention the same partner.
+        """
+        shares = []
+        if organization_ids := [o.pk for o in article.organizations.all()]:
+            links = Article.organizations.through.objects.filter(
+                article_id=OuterRef("pk"), organization_id__in=organization_ids
+            )
+            shares.append(Exists(links))
+        if event_ids := [e.pk for e in article.events.all()]:
+            links = Article.events.through.objects.filter(
+                article_id=OuterRef("pk"), event_id__in=event_ids
+            )
+            shares.append(Exists(links))
+        if not shares:
+            return self.none()
+        return self.filter(reduce(or_, shares)).exclude(pk=article.pk)
 
     # Bulk writes send no save signals: the workflow's rules are checked here instead.
     # (news.workflow imports this module, hence the imports inside.)
@@ -187,8 +265,13 @@ class Article(TimeStamped, Versioned):
     import_key = models.CharField(
         _("import key"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
-    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
+    # Full-text search on PostgreSQL, kept current by intloffice.core.search; unused on SQLite.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    search_fields = (
+        Indexed("title", "A"),
+        Indexed("summary", "B"),
+        Indexed("body", "C", html=True),
+    )
 
     # Rows are read without their stored search vector (2 KB each, used only inside SQL).
     objects = ArticleManager()
@@ -235,3 +318,17 @@ class Article(TimeStamped, Versioned):
 
     def is_public(self, now=None) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
+
+    def is_scheduled(self, now=None) -> bool:
+        """Published, to appear by itself at its date."""
+        return self.status == self.Status.PUBLISHED and self.publish_at > (now or timezone.now())
+
+    @property
+    def lead_field(self) -> str:
+        """Which field gives the lead: the summary, else (archives have none) the body."""
+        return "summary" if self.summary else "body"
+
+    @property
+    def lead(self) -> str:
+        """The article's opening in plain text, in the active language (with fallbacks)."""
+        return self.summary or html_to_text(self.body)

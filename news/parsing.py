@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from intloffice.text import CJK_CHARACTERS
+from intloffice.core.text import CJK_CHARACTERS
 
 # An article is a few kilobytes; a bigger file is a mistake (an export, a log, a dump).
 MAX_FILE_BYTES = 1024 * 1024
@@ -49,6 +49,11 @@ class ParsedArticle:
     byline: str
     published: dt.date
     language: str
+
+    @property
+    def text(self) -> str:
+        """Everything a reader reads, a paragraph a line (where mentions are looked for)."""
+        return "\n".join([self.title, *self.paragraphs, self.byline])
 
 
 def decode(data: bytes) -> str:

@@ -1,20 +1,17 @@
-from functools import reduce
-from operator import or_
-
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from intloffice import structured_data
-from intloffice.page_cache import remember
-from intloffice.pages import PageMixin, content_languages, home_crumb
-from intloffice.pagination import NewestFirstPaginator, newer, older
-from intloffice.translated import localized_fields
+from intloffice.core import structured_data
+from intloffice.core.freshness import remember
+from intloffice.core.pages import DetailPage, PageMixin, home_crumb
+from intloffice.core.translated import localized_fields
 from partners.models import Event, Organization, Person
 
 from .models import Article, Category, Tag
+from .pagination import NewestFirstPaginator
 
 ARTICLES_PER_PAGE = 20
 RELATED_ARTICLES = 3
@@ -112,8 +109,10 @@ def pick(objects, slug):
     return next((obj for obj in objects if obj.slug == slug), None) if slug else None
 
 
-class ArticleDetailView(PageMixin, DetailView):
+class ArticleDetailView(DetailPage, DetailView):
     section = "news"
+    title_field = "title"
+    describe = staticmethod(structured_data.news_article)
 
     def get_queryset(self):
         # Staff preview drafts and scheduled articles at their public address; everyone
@@ -122,14 +121,8 @@ class ArticleDetailView(PageMixin, DetailView):
             return with_links(Article.objects.all())
         return with_links(Article.objects.published())
 
-    def get_breadcrumbs(self):
-        return [home_crumb(), news_crumb(), (self.object.title, self.object.get_absolute_url())]
-
-    def get_structured_data(self):
-        return [structured_data.news_article(self.request, self.object)]
-
-    def get_content_languages(self):
-        return content_languages(self.object, "title")
+    def get_parent_crumbs(self):
+        return [home_crumb(), news_crumb()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,46 +142,15 @@ def neighbours(article) -> dict:
     def compute():
         public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
         key = (article.publish_at, article.pk)
-        previous = public.filter(older(*key)).order_by("-publish_at", "-pk").values("pk")[:1]
-        following = public.filter(newer(*key)).order_by("publish_at", "pk").values("pk")[:1]
+        previous = public.before(*key).newest_first().values("pk")[:1]
+        following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]
         # Scalar subqueries: each runs once, then the rows are fetched by primary key.
         rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
+        related = public.sharing_links_with(article).newest_first()[:RELATED_ARTICLES]
         return {
             "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
             "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),
-            "related_articles": related_articles(article, public),
+            "related_articles": list(related),
         }
 
     return remember(f"article-neighbours:{article.pk}", compute)
-
-
-def related_articles(article, public) -> list:
-    """The latest public articles sharing a partner or an event with this one.
-
-    EXISTS rather than a join: the database walks the public index newest first and stops
-    after a few matches, however many articles mention the same partner.
-    """
-    shares = []
-    if organization_ids := [o.pk for o in article.organizations.all()]:
-        shares.append(
-            Exists(
-                Article.organizations.through.objects.filter(
-                    article_id=OuterRef("pk"), organization_id__in=organization_ids
-                )
-            )
-        )
-    if event_ids := [e.pk for e in article.events.all()]:
-        shares.append(
-            Exists(
-                Article.events.through.objects.filter(
-                    article_id=OuterRef("pk"), event_id__in=event_ids
-                )
-            )
-        )
-    if not shares:
-        return []
-    return list(
-        public.filter(reduce(or_, shares))
-        .exclude(pk=article.pk)
-        .order_by("-publish_at", "-pk")[:RELATED_ARTICLES]
-    )

@@ -14,7 +14,6 @@ that person holds the permission the change needs. Each change leaves an audit l
 
 import contextlib
 import datetime as dt
-import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -25,9 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from intloffice.core.audit import audit
+
 from .models import Article
 
-audit = logging.getLogger("intloffice.audit")
 Status = Article.Status
 PUBLISH = "news.publish_article"
 EDIT = "news.change_article"
@@ -168,7 +168,7 @@ class State:
 
 @dataclass(frozen=True)
 class Acting:
-    actor: object  # a user, or intloffice.audit.CommandLine
+    actor: object  # a user, or intloffice.core.audit.CommandLine
     via: str = ""
 
 

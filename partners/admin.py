@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.audit import AuditedAdmin
-from intloffice.translated import localized_fields
-from intloffice.versioning import VersionedAdmin, VersionedForm
+from intloffice.core.audit import AuditedAdmin
+from intloffice.core.translated import localized_fields
+from intloffice.core.versioning import VersionedAdmin, VersionedForm
 
 from .models import Event, Membership, Organization, Participation, Person
 

@@ -1,8 +1,5 @@
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,27 +7,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from intloffice.images import ProcessedImageField
-from intloffice.models import TimeStamped, Versioned, split_aliases
+from intloffice.core.images import ProcessedImageField
+from intloffice.core.models import TimeStamped, Versioned
+from intloffice.core.search import Indexed
+from intloffice.core.time_zones import validate_time_zone, zone_or_default
 
 
-def validate_time_zone(value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            _("%(value)s is not a time zone name such as Europe/Moscow or Asia/Shanghai."),
-            params={"value": value},
-        ) from None
+class Entity(TimeStamped, Versioned):
+    """An organisation, person or event: a page of its own at its slug, the other names
+    articles mention it by, and the search vector its ``search_fields`` fill."""
+
+    # The detail page's URL name; its one argument is the slug.
+    url_name: str
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_(
+            "Other names this is mentioned by, in any language, one per line "
+            "(for example ATURC, АТУРК, ASRTU). Articles that contain one of them are linked "
+            "to it."
+        ),
+    )
+    # Full-text search on PostgreSQL, kept current by intloffice.core.search; unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+
+    class Meta:
+        abstract = True
+        # A plain (unused) index on SQLite, which ignores USING gin.
+        indexes = [GinIndex(fields=["search_vector"], name="%(class)s_search_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
 
 
-ALIASES_HELP = _(
-    "Other names this is mentioned by, in any language, one per line "
-    "(for example ATURC, АТУРК, ASRTU). Articles that contain one of them are linked to it."
-)
-
-
-class Organization(TimeStamped, Versioned):
+class Organization(Entity):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("association")
         UNIVERSITY = "university", _("university")
@@ -42,8 +57,6 @@ class Organization(TimeStamped, Versioned):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -64,24 +77,23 @@ class Organization(TimeStamped, Versioned):
         related_name="children",
         help_text=_("For example, a representative office belongs to its university."),
     )
-    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
-    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
-    class Meta:
+    url_name = "partners:organization_detail"
+    search_fields = (
+        Indexed("name", "A"),
+        Indexed("short_name", "B", translated=False),
+        Indexed("aliases", "B", translated=False),
+        Indexed("city", "C"),
+        Indexed("description", "C"),
+    )
+
+    class Meta(Entity.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["slug"]
-        # A plain (unused) index on SQLite, which ignores USING gin.
-        indexes = [GinIndex(fields=["search_vector"], name="organization_search_idx")]
 
     def __str__(self):
         return self.short_name or self.name
-
-    def get_absolute_url(self):
-        return reverse("partners:organization_detail", kwargs={"slug": self.slug})
-
-    def alias_list(self) -> list[str]:
-        return split_aliases(self.aliases)
 
 
 class Membership(TimeStamped, Versioned):
@@ -115,13 +127,11 @@ class Membership(TimeStamped, Versioned):
         return f"{self.member} → {self.association}"
 
 
-class Person(TimeStamped, Versioned):
+class Person(Entity):
     honorific = models.CharField(
         _("honorific"), max_length=60, blank=True, help_text=_('For example "Professor".')
     )
     name = models.CharField(_("full name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
     position = models.CharField(_("position"), max_length=255, blank=True)
     organization = models.ForeignKey(
         Organization,
@@ -140,24 +150,19 @@ class Person(TimeStamped, Versioned):
         blank=True,
         help_text=_("An e-mail address or telephone number the person agreed to publish."),
     )
-    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
-    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
-    class Meta:
+    url_name = "partners:person_detail"
+    search_fields = (
+        Indexed("name", "A"),
+        Indexed("aliases", "B", translated=False),
+        Indexed("position", "B"),
+        Indexed("bio", "C"),
+    )
+
+    class Meta(Entity.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["slug"]
-        # A plain (unused) index on SQLite, which ignores USING gin.
-        indexes = [GinIndex(fields=["search_vector"], name="person_search_idx")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("partners:person_detail", kwargs={"slug": self.slug})
-
-    def alias_list(self) -> list[str]:
-        return split_aliases(self.aliases)
 
 
 class EventQuerySet(models.QuerySet):
@@ -172,7 +177,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(Q(end__lt=now) | Q(end__isnull=True, start__lt=now)).order_by("-start")
 
 
-class Event(TimeStamped, Versioned):
+class Event(Entity):
     class Kind(models.TextChoices):
         SUMMIT = "summit", _("summit")
         FORUM = "forum", _("forum")
@@ -188,8 +193,6 @@ class Event(TimeStamped, Versioned):
         HYBRID = "hybrid", _("online and in person")
 
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     organizers = models.ManyToManyField(
         Organization, verbose_name=_("organisers"), blank=True, related_name="organized_events"
@@ -223,17 +226,23 @@ class Event(TimeStamped, Versioned):
     participants = models.ManyToManyField(
         Person, through="Participation", verbose_name=_("participants"), related_name="events"
     )
-    # Full-text search on PostgreSQL, kept current by intloffice.search; unused on SQLite.
-    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
-    class Meta:
+    url_name = "partners:event_detail"
+    search_fields = (
+        Indexed("name", "A"),
+        Indexed("aliases", "B", translated=False),
+        Indexed("theme", "B"),
+        Indexed("venue", "C"),
+        Indexed("city", "C"),
+        Indexed("description", "C"),
+    )
+
+    class Meta(Entity.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-start"]
-        # A plain (unused) index on SQLite, which ignores USING gin.
-        indexes = [GinIndex(fields=["search_vector"], name="event_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
@@ -241,14 +250,11 @@ class Event(TimeStamped, Versioned):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("partners:event_detail", kwargs={"slug": self.slug})
-
-    def alias_list(self) -> list[str]:
-        return split_aliases(self.aliases)
+    @property
+    def zone(self):
+        """The time zone the event's times are shown in: its own, or the site's when the
+        name is not one (a mistyped zone must not take a page or the calendar down)."""
+        return zone_or_default(self.timezone)
 
 
 class Participation(TimeStamped, Versioned):

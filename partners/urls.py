@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import calendar, views
 
 app_name = "partners"
 
@@ -11,9 +11,8 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
-    path("partners/<slug:slug>/feed/", feeds.PartnerNewsFeed(), name="organization_feed"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("events/", views.EventListView.as_view(), name="event_list"),
-    path("events/calendar.ics", feeds.events_calendar, name="event_calendar"),
+    path("events/calendar.ics", calendar.events_calendar, name="event_calendar"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
 ]

@@ -3,10 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from intloffice import structured_data
-from intloffice.pages import PageMixin, content_languages, home_crumb
-from intloffice.translated import translated_ordering
-from news.models import Article
+from intloffice.core import structured_data
+from intloffice.core.pages import DetailPage, PageMixin, home_crumb
+from intloffice.core.translated import translated_ordering
 
 from .models import Event, Membership, Organization, Participation, Person
 
@@ -15,16 +14,25 @@ EVENTS_PER_PAGE = 20
 UPCOMING_LIMIT = 50
 
 
-def latest_news(**filters):
-    return list(Article.objects.published().filter(**filters)[:RELATED_NEWS])
-
-
 def partners_crumb():
     return (_("Partners"), reverse("partners:organization_list"))
 
 
 def events_crumb():
     return (_("Events"), reverse("partners:event_list"))
+
+
+class EntityPage(DetailPage, DetailView):
+    """An organisation's, person's or event's page, with the latest news naming it.
+
+    ``articles`` is the news app's relation: partners need not know how news is stored,
+    only that it can say which of its articles are published.
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = list(self.object.articles.published()[:RELATED_NEWS])
+        return context
 
 
 class OrganizationListView(PageMixin, ListView):
@@ -38,9 +46,10 @@ class OrganizationListView(PageMixin, ListView):
         return [home_crumb(), partners_crumb()]
 
 
-class OrganizationDetailView(PageMixin, DetailView):
+class OrganizationDetailView(EntityPage):
     model = Organization
     section = "partners"
+    describe = staticmethod(structured_data.organization)
 
     def get_queryset(self):
         return Organization.objects.select_related("parent").prefetch_related(
@@ -49,14 +58,8 @@ class OrganizationDetailView(PageMixin, DetailView):
             Prefetch("organized_events", queryset=Event.objects.order_by("-start")),
         )
 
-    def get_breadcrumbs(self):
-        return [home_crumb(), partners_crumb(), (self.object.name, self.object.get_absolute_url())]
-
-    def get_structured_data(self):
-        return [structured_data.organization(self.request, self.object)]
-
-    def get_content_languages(self):
-        return content_languages(self.object, "name")
+    def get_parent_crumbs(self):
+        return [home_crumb(), partners_crumb()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -72,13 +75,13 @@ class OrganizationDetailView(PageMixin, DetailView):
             (link for link in links if link.member_id == organization.pk),
             key=lambda link: link.association.slug,
         )
-        context["articles"] = latest_news(organizations=organization)
         return context
 
 
-class PersonDetailView(PageMixin, DetailView):
+class PersonDetailView(EntityPage):
     model = Person
     section = "partners"
+    describe = staticmethod(structured_data.person)
 
     def get_queryset(self):
         return Person.objects.select_related("organization").prefetch_related(
@@ -88,29 +91,18 @@ class PersonDetailView(PageMixin, DetailView):
             )
         )
 
-    def get_breadcrumbs(self):
+    def get_parent_crumbs(self):
         trail = [home_crumb(), partners_crumb()]
         if organization := self.object.organization:
             trail.append((organization.name, organization.get_absolute_url()))
-        return [*trail, (self.object.name, self.object.get_absolute_url())]
-
-    def get_structured_data(self):
-        return [structured_data.person(self.request, self.object)]
-
-    def get_content_languages(self):
-        return content_languages(self.object, "name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = latest_news(people=self.object)
-        return context
+        return trail
 
 
 class EventListView(PageMixin, ListView):
     """Past events, paginated, with the upcoming ones above them."""
 
     paginate_by = EVENTS_PER_PAGE
-    query_parameters = ("page",)  # see page_cache
+    query_parameters = ("page",)  # see intloffice.core.freshness
     template_name = "partners/event_list.html"
     section = "events"
 
@@ -126,9 +118,10 @@ class EventListView(PageMixin, ListView):
         return context
 
 
-class EventDetailView(PageMixin, DetailView):
+class EventDetailView(EntityPage):
     model = Event
     section = "events"
+    describe = staticmethod(structured_data.event)
 
     def get_queryset(self):
         return Event.objects.select_related("parent").prefetch_related(
@@ -140,19 +133,8 @@ class EventDetailView(PageMixin, DetailView):
             ),
         )
 
-    def get_breadcrumbs(self):
+    def get_parent_crumbs(self):
         trail = [home_crumb(), events_crumb()]
         if parent := self.object.parent:
             trail.append((parent.name, parent.get_absolute_url()))
-        return [*trail, (self.object.name, self.object.get_absolute_url())]
-
-    def get_structured_data(self):
-        return [structured_data.event(self.request, self.object)]
-
-    def get_content_languages(self):
-        return content_languages(self.object, "name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = latest_news(events=self.object)
-        return context
+        return trail

@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from intloffice.audit import CommandLine
+from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
 from partners.models import Event, Organization, Person

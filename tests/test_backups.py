@@ -24,9 +24,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from PIL import Image
 
-from intloffice import backups
-from intloffice.backups import BackupError, backup, connected, prune, restore, table_states
-from intloffice.images import normalised
+from intloffice.core import backups
+from intloffice.core.backups import BackupError, backup, connected, prune, restore, table_states
+from intloffice.core.images import normalised
 from tests.factories import make_article, make_organization, role_group
 from tests.test_images import encoded, halves
 

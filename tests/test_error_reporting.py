@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
-from intloffice.logs import email_settings, parse_admins
+from intloffice.core.logs import email_settings, parse_admins
 from tests.test_settings import run_settings
 
 

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from intloffice.csp import CSPMiddleware
+from intloffice.core.csp import CSPMiddleware
 from tests.conftest import SEED_SLUG
 
 PUBLIC_PATHS = [

@@ -79,7 +79,10 @@ def test_readyz_names_an_unreachable_database_and_cache(tmp_path):
 def test_healthz_touches_neither_database_nor_cache(client, settings):
     # No `db` fixture: pytest-django makes any database access in this test an error.
     settings.CACHES = {
-        "default": {"BACKEND": "intloffice.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "intloffice.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     response = client.get("/healthz")
     assert response.status_code == 200

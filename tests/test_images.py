@@ -18,8 +18,8 @@ from django.urls import reverse
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from intloffice import images
-from intloffice.images import ProcessedImageFormField, normalised, validate_image
+from intloffice.core import images
+from intloffice.core.images import ProcessedImageFormField, normalised, validate_image
 from news.models import Article
 from partners.models import Organization, Person
 from tests.factories import make_article, make_organization, make_person

@@ -113,7 +113,7 @@ def test_the_proxy_is_declared_in_the_environment():
     code = (
         "django.setup()\n"
         "from django.test import RequestFactory\n"
-        "from intloffice.audit import client_address\n"
+        "from intloffice.core.audit import client_address\n"
         "request = RequestFactory().post('/', REMOTE_ADDR='127.0.0.1',"
         " HTTP_X_FORWARDED_FOR='1.2.3.4, 203.0.113.5')\n"
         "print(client_address(request))\n"

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
-from intloffice.logs import JSONFormatter, RequestIdFilter, logging_config
+from intloffice.core.logs import JSONFormatter, RequestIdFilter, logging_config
 from tests.test_settings import run_settings
 
 pytestmark = pytest.mark.urls("tests.failing_urls")

@@ -28,8 +28,8 @@ from sorl.thumbnail import default as thumbnails
 from sorl.thumbnail.images import get_or_create_storage
 from sorl.thumbnail.models import KVStore
 
-from intloffice import media as media_module
-from intloffice.images import normalised
+from intloffice.core import media as media_module
+from intloffice.core.images import normalised
 from intloffice.settings import media_storage
 from news.models import Article
 from tests.factories import make_article, make_organization, make_person

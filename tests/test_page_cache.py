@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intloffice import page_cache
+from intloffice.core import freshness as page_cache
 from news import workflow
 from news.models import Article
 from tests.conftest import SEED_SLUG
@@ -321,7 +321,7 @@ def redis_cache(port: int) -> dict:
     # error is logged once a minute per server address).
     return {
         "default": {
-            "BACKEND": "intloffice.cache.RedisCache",
+            "BACKEND": "intloffice.core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/{next(_databases) % 14}",
             "OPTIONS": {
                 "socket_connect_timeout": 0.2,

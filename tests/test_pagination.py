@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from intloffice import pagination
-from intloffice.pagination import PAGES_PER_BLOCK, NewestFirstPaginator
+from news import pagination
 from news.models import Article
+from news.pagination import PAGES_PER_BLOCK, NewestFirstPaginator
 
 from .factories import make_article, make_organization
 

@@ -11,15 +11,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-import intloffice.search
-from intloffice.search import (
-    MAX_QUERY_LENGTH,
-    cjk_phrases,
-    clean_query,
-    highlight,
-    highlighter,
-    query_terms,
-)
+import intloffice.website.search
+from intloffice.core.search import MAX_QUERY_LENGTH, cjk_phrases, clean_query, query_terms
+from intloffice.core.snippets import highlight, highlighter
 from news.models import Article
 from partners.models import Event, Organization, Person
 from tests.conftest import SEED_SLUG
@@ -39,11 +33,14 @@ def search(client, query, language="en", **params):
 
 
 def found_articles(client, query, language="en"):
-    return [hit.object.slug for hit in search(client, query, language).context["article_hits"]]
+    results = search(client, query, language).context.get("results")
+    return [hit.object.slug for hit in results.article_hits] if results else []
 
 
 def found(client, query, group, language="en"):
-    return [hit.object.slug for hit in search(client, query, language).context[f"{group}_hits"]]
+    results = search(client, query, language).context.get("results")
+    sections = {"partner": "partners", "person": "people", "event": "events"}
+    return [hit.object.slug for hit in getattr(results, sections[group]).hits] if results else []
 
 
 @pytest.mark.parametrize("query", ["Xi'an", "xi'an", "Arseniev", "ATURC", "aturc", "university"])
@@ -123,9 +120,9 @@ def test_group_counts_and_top_ten(client, db):
     for number in range(12):
         make_organization(name_en=f"Zebra Institute {number}", slug=f"zebra-{number:02}")
     response = search(client, "zebra")
-    assert len(response.context["partner_hits"]) == 10
-    assert response.context["partner_count"] == 12
-    assert response.context["result_count"] == 12
+    assert len(response.context["results"].partners.hits) == 10
+    assert response.context["results"].partners.count == 12
+    assert response.context["results"].count == 12
     assert "12 results" in response.text
 
 
@@ -136,8 +133,8 @@ def test_drafts_and_future_articles_never_appear(client, db):
     make_article(title_en="Zebra crossing tomorrow", publish_at=timezone.now() + dt.timedelta(1))
     public = make_article(title_en="Zebra crossing today")
     response = search(client, "zebra")
-    assert [hit.object.slug for hit in response.context["article_hits"]] == [public.slug]
-    assert response.context["article_count"] == 1
+    assert [hit.object.slug for hit in response.context["results"].article_hits] == [public.slug]
+    assert response.context["results"].articles.paginator.count == 1
     assert "draft" not in response.text and "tomorrow" not in response.text
 
 
@@ -164,7 +161,7 @@ def test_awkward_queries_get_a_friendly_page(client, seed_article, query):
     response = search(client, query)
     assert 'name="robots" content="noindex"' in response.text
     assert len(response.context["query"]) <= MAX_QUERY_LENGTH
-    assert response.context.get("message") or response.context.get("result_count")
+    assert response.context.get("message") or response.context["results"].count
     assert "<script>alert(1)" not in response.text
     assert Article.objects.filter(slug=SEED_SLUG).exists()
 
@@ -189,7 +186,7 @@ def test_matches_are_marked_and_content_is_escaped(client, db):
         body_en="<p>" + "Lorem ipsum. " * 40 + "A zebra &amp; a <b>horse</b> met.</p>",
     )
     response = search(client, "zebra")
-    hit = response.context["article_hits"][0]
+    hit = response.context["results"].article_hits[0]
     assert hit.title == (
         "<mark>Zebra</mark> &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends"
     )
@@ -250,11 +247,11 @@ def test_article_results_are_paginated(client, db):
     for number in range(25):
         make_article(title_en=f"Zebra news {number}")
     first = search(client, "zebra")
-    assert len(first.context["article_hits"]) == 10
-    assert first.context["article_count"] == 25
+    assert len(first.context["results"].article_hits) == 10
+    assert first.context["results"].articles.paginator.count == 25
     assert "?q=zebra&amp;page=2" in first.text
     third = search(client, "zebra", page=3)
-    assert len(third.context["article_hits"]) == 5
+    assert len(third.context["results"].article_hits) == 5
     assert search(client, "zebra", page="not-a-number").context["page_obj"].number == 1
     assert search(client, "zebra", page=99).context["page_obj"].number == 3
 
@@ -287,7 +284,7 @@ def test_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
     # Articles: the ranked matches, then the page's rows; then one query per group.
     with django_assert_max_num_queries(5):
         response = search(client, "zebra")
-    assert response.context["result_count"] == 4 * count + 1
+    assert response.context["results"].count == 4 * count + 1
 
 
 def test_no_query_costs_no_database_work(client, db, django_assert_num_queries, settings):
@@ -350,7 +347,7 @@ def test_vectors_are_stored_for_every_searched_model(seed_article):
 
 def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, db, monkeypatch):
     """Ranking reads each candidate's vector: with many matches only the newest are ranked."""
-    monkeypatch.setattr(intloffice.search, "RANKED_ARTICLES", 3)
+    monkeypatch.setattr(intloffice.website.search, "RANKED_ARTICLES", 3)
     now = timezone.now()
     bodies = [
         make_article(
@@ -361,20 +358,20 @@ def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, db, mon
     # Older than the three newest matches: not a candidate, however well it matches.
     make_article(title_en="Yak", body_en="<p>Yak.</p>", publish_at=now - dt.timedelta(999))
     response = search(client, "yak")
-    assert response.context["more_articles"]
-    assert response.context["article_count"] == 3
-    hits = [hit.object.slug for hit in response.context["article_hits"]]
+    assert response.context["results"].more_articles
+    assert response.context["results"].articles.paginator.count == 3
+    hits = [hit.object.slug for hit in response.context["results"].article_hits]
     assert hits == [article.slug for article in bodies]
     assert "Many results for" in response.text
     assert "(3+)" in response.text
     # Below the limit, the count is exact and nothing is said.
     few = search(client, "report")
-    assert few.context["article_count"] == 3
+    assert few.context["results"].articles.paginator.count == 3
     assert "Many results" not in few.text
 
 
 def test_the_best_of_the_newest_matches_comes_first_on_postgresql(client, db, monkeypatch):
-    monkeypatch.setattr(intloffice.search, "RANKED_ARTICLES", 3)
+    monkeypatch.setattr(intloffice.website.search, "RANKED_ARTICLES", 3)
     older = make_article(title_en="Report", body_en="<p>A yak.</p>")
     in_title = make_article(
         title_en="Yak", body_en="<p>Text.</p>", publish_at=older.publish_at - dt.timedelta(1)

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from intloffice import sitemaps
+from intloffice.website import sitemaps
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import make_article, make_event, make_organization, make_person

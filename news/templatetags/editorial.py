@@ -1,8 +1,7 @@
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from news.models import Article
+from news.models import ATTENTION, Article
 
 register = template.Library()
 
@@ -14,21 +13,8 @@ def editorial_attention(context):
     if not user.has_perm("news.view_article"):
         return []
     changelist = reverse("admin:news_article_changelist")
-    rows = [
-        (
-            _("Articles waiting for review"),
-            Article.objects.filter(status=Article.Status.REVIEW),
-            "review",
-        ),
-        (_("Scheduled articles"), Article.objects.scheduled(), "scheduled"),
-        (
-            _("Articles missing a translation"),
-            Article.objects.missing_translation(),
-            "untranslated",
-        ),
-    ]
     return [
-        (label, count, f"{changelist}?attention={key}")
-        for label, queryset, key in rows
-        if (count := queryset.count())
+        (attention.waiting, count, f"{changelist}?attention={key}")
+        for key, attention in ATTENTION.items()
+        if (count := Article.objects.needing_attention(key).count())
     ]

@@ -4,9 +4,9 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
 
-from intloffice.search import Indexed, search_vector
+from intloffice.core.search import Indexed, search_vector
 
-# The indexed fields as they are at this migration (intloffice.search.INDEXED may change).
+# The indexed fields as they are at this migration (intloffice.core.search.INDEXED may change).
 FIELDS = {
     "Organization": (
         Indexed("name", "A"),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from news.html import sanitize
 from news.models import Article
+from news.richtext import sanitize
 from tests.factories import make_article
 
 DIRTY = (

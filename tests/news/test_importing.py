@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from intloffice.audit import CommandLine
+from intloffice.core.audit import CommandLine
 from news import importing, workflow
 from news.importing import import_articles
 from news.models import Article

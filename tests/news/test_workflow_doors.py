@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from intloffice.audit import CommandLine
+from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article
 from tests.conftest import SEEDS

@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from intloffice.core import media, structured_data
+from intloffice.core.pages import PageMixin, home_crumb
 from news.models import Article
 from partners.models import Event, Organization
-
-from . import media, structured_data
-from .pages import PageMixin, home_crumb
 
 HOME_NEWS = 6
 HOME_EVENTS = 4
@@ -83,9 +82,8 @@ class HomeView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = Article.objects.published().select_related("category")[
-            :HOME_NEWS
-        ]
+        latest = Article.objects.published().newest_first().select_related("category")
+        context["latest_articles"] = latest[:HOME_NEWS]
         context["upcoming_events"] = Event.objects.upcoming()[:HOME_EVENTS]
         context["partners"] = Organization.objects.filter(
             kind__in=[Organization.Kind.ASSOCIATION, Organization.Kind.UNIVERSITY]

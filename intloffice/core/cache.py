@@ -25,7 +25,7 @@ from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("intloffice.cache")
 
 # Seconds a process skips the cache after a failed operation (OPTIONS "pause_after_error").
 PAUSE_AFTER_ERROR = 5.0

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intloffice.backups import BackupError, restore, table_lines
+from intloffice.core.backups import BackupError, restore, table_lines
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from js_asset import Media
 
-from intloffice.text import html_to_text
-from intloffice.translated import shown_language
+from intloffice.core.text import html_to_text
+from intloffice.core.translated import shown_language
 
 register = template.Library()
 

@@ -4,8 +4,6 @@ Each builder takes the request to make absolute URLs; texts are in the active la
 (modeltranslation's fallback applies), and ``inLanguage`` says which one was shown.
 """
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
@@ -70,7 +68,7 @@ def news_article(request, article) -> dict:
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": Truncator(article.title).chars(110),
-        "description": description(article.summary or article.body),
+        "description": Truncator(article.lead).chars(300, truncate="…"),
         "datePublished": localtime(article.publish_at).isoformat(),
         "dateModified": localtime(article.updated_at).isoformat(),
         "inLanguage": shown_language(article, "title"),
@@ -103,7 +101,7 @@ def event(request, event) -> dict:
         "@type": "Event",
         "name": event.name,
         "description": description(event.description or event.theme),
-        "startDate": localtime(event.start, ZoneInfo(event.timezone)).isoformat(),
+        "startDate": localtime(event.start, event.zone).isoformat(),
         "eventAttendanceMode": ATTENDANCE_MODES[event.format],
         "eventStatus": "https://schema.org/EventScheduled",
         "url": absolute(request, event.get_absolute_url()),
@@ -111,7 +109,7 @@ def event(request, event) -> dict:
         "organizer": [reference(request, o) for o in event.organizers.all()],
     }
     if event.end:
-        data["endDate"] = localtime(event.end, ZoneInfo(event.timezone)).isoformat()
+        data["endDate"] = localtime(event.end, event.zone).isoformat()
     if event.format == "online":
         data["location"] = {"@type": "VirtualLocation", "url": data["url"]}
     elif event.format == "hybrid":

@@ -19,3 +19,8 @@ def html_to_text(value: str | None) -> str:
     if not value:
         return ""
     return " ".join(html.unescape(TAG.sub("", BLOCK_END.sub(" ", value))).split())
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases are stored one per line (a name may itself contain a comma)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -1,6 +1,6 @@
 """Refusing stale saves: a form opened before someone else's save must not overwrite it.
 
-A model that inherits ``intloffice.models.Versioned`` carries a version number; its admin
+A model that inherits ``intloffice.core.models.Versioned`` carries a version number; its admin
 form (``VersionedForm``) carries the number it was opened at in a hidden field and, inside
 the admin's transaction, compares it with the row locked for update. ``VersionedAdmin``
 raises the number on every save, of the object and of each inline row.

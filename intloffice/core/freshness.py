@@ -14,8 +14,11 @@ one go past the cache. A view lists the query parameters its page reads in
 ``query_parameters``; every other parameter is dropped before the page is looked up or
 rendered, so ``?x=1`` and ``?x=2`` are one page, not two cache entries.
 
+Each app says what its pages show with ``watch()``, and what changes by itself with
+``changes_by_itself()``, in its AppConfig.ready().
+
 Works the same with local memory and with Redis (shared by every app server). When Redis
-does not answer, pages are served uncached (see intloffice/cache.py), and when it is back
+does not answer, pages are served uncached (see intloffice/core/cache.py), and when it is back
 the first process that saw it away starts a new generation: a change made meanwhile could
 not reach the cache.
 """
@@ -29,12 +32,12 @@ from http.cookies import SimpleCookie
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_response_headers
-
-from news.models import Article
 
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
@@ -44,16 +47,42 @@ CACHED_PATHS = {"/robots.txt"}
 DERIVED_SECONDS = 24 * 3600
 
 
+# Functions that say when public pages next change by themselves (a scheduled article
+# going live): a datetime, or None. Apps add theirs with changes_by_itself().
+_next_changes: list = []
+
+
+def changes_by_itself(next_change) -> None:
+    """Register a function returning when content next changes without a write."""
+    if next_change not in _next_changes:
+        _next_changes.append(next_change)
+
+
+def watch(*models: type[Model]) -> None:
+    """Start a new generation whenever a row of these models (or of the many-to-many links
+    they declare) is saved or deleted. Each app calls this for what its pages show."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-save-{label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-del-{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                m2m_changed.connect(
+                    content_changed,
+                    sender=through,
+                    dispatch_uid=f"pages-m2m-{through._meta.label}",
+                )
+
+
 def new_generation() -> str:
     """Start a new generation: every cached page is stale from now on."""
     generation = uuid.uuid4().hex[:16]
-    next_publication = (
-        Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
-    ).first()
+    upcoming = [when for next_change in _next_changes if (when := next_change())]
     cache.set_many(
         {
             GENERATION_KEY: generation,
-            NEXT_CHANGE_KEY: next_publication.timestamp() if next_publication else 0,
+            NEXT_CHANGE_KEY: min(upcoming).timestamp() if upcoming else 0,
         },
         timeout=None,
     )

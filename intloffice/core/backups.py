@@ -689,7 +689,7 @@ def restore(
 
 def _new_page_generation() -> list[str]:
     """Pages cached before the restore show the old content: start a new generation."""
-    from .page_cache import new_generation
+    from .freshness import new_generation
 
     try:
         new_generation()

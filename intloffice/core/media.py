@@ -1,6 +1,6 @@
 """Uploaded media served by the application, for a single server without a proxy in front.
 
-Only what ``intloffice.images`` can store is served: JPEG, PNG and WebP files inside
+Only what ``intloffice.core.images`` can store is served: JPEG, PNG and WebP files inside
 MEDIA_ROOT, with the content type taken from the extension (never sniffed), a policy that
 lets nothing in the file run, and a long cache lifetime for content-unique names. With
 nginx in front, nginx serves /media/ itself with the same headers; with S3-compatible

@@ -1,50 +1,18 @@
-"""A partner's news feed, and the iCalendar feed of events for calendar apps to subscribe to."""
-
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+"""The iCalendar feed of events, for calendar apps to subscribe to."""
 
 import icalendar
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from news.feeds import LatestArticlesFeed, for_feed
-from news.models import Article
-
-from .models import Event, Organization
+from .models import Event
 
 CALENDAR_LENGTH = 500
 PRODID = "-//intloffice//International Office events//EN"
 
 
-class PartnerNewsFeed(LatestArticlesFeed):
-    """The latest public articles linked to one organisation."""
-
-    def get_object(self, request, slug):
-        # Feed turns Organization.DoesNotExist into a 404.
-        return Organization.objects.get(slug=slug)
-
-    def title(self, organization):
-        return f"{settings.SITE_NAME} — {gettext('News')}: {organization.name}"
-
-    def link(self, organization):
-        return organization.get_absolute_url()
-
-    def items(self, organization):
-        return for_feed(Article.objects.published().filter(organizations=organization))
-
-
-def event_zone(event: Event):
-    try:
-        return ZoneInfo(event.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        # A mistyped zone in the admin must not take the whole calendar down: the moment
-        # stays right, only shown in the site's zone.
-        return timezone.get_default_timezone()
-
-
 def calendar_event(event: Event, request) -> icalendar.Event:
-    zone = event_zone(event)
+    zone = event.zone
     location = [event.venue, event.city, event.country.name]
     return icalendar.Event.new(
         # Keyed on the primary key, which outlives slug edits; calendar apps update the

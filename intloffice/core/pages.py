@@ -51,3 +51,25 @@ class PageMixin:
 
 def home_crumb() -> tuple[str, str]:
     return (_("Home"), reverse("home"))
+
+
+class DetailPage(PageMixin):
+    """A public page about one object (a DetailView's): the trail ends with the object,
+    its structured data comes from ``describe(request, object)``, and its languages are
+    those in which its ``title_field`` is written."""
+
+    title_field = "name"
+    describe = None  # a builder from intloffice.core.structured_data, as a staticmethod
+
+    def get_parent_crumbs(self) -> list[tuple[str, str]]:
+        return [home_crumb()]
+
+    def get_breadcrumbs(self):
+        title = getattr(self.object, self.title_field)
+        return [*self.get_parent_crumbs(), (title, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return [self.describe(self.request, self.object)] if self.describe else []
+
+    def get_content_languages(self):
+        return content_languages(self.object, self.title_field)

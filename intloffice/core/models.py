@@ -13,14 +13,9 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-def split_aliases(text: str) -> list[str]:
-    """Aliases are stored one per line (a name may itself contain a comma)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 class Versioned(models.Model):
     """A row staff edit in forms: a form opened before someone else's save must not
-    overwrite it (intloffice.versioning checks the number)."""
+    overwrite it (intloffice.core.versioning checks the number)."""
 
     # Raised by one on every save from a form.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

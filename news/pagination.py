@@ -13,37 +13,19 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
-from .page_cache import DERIVED_SECONDS, derived_key, remember
+from intloffice.core.freshness import DERIVED_SECONDS, derived_key, remember
 
 # Page boundaries are cached in blocks, so a page costs one small cache read.
 PAGES_PER_BLOCK = 200
 
 
-def older(published, pk, *, inclusive: bool = False) -> Q:
-    """Rows after ``(published, pk)`` in newest-first order, or at it too if ``inclusive``.
-
-    The plain date bound is implied by the rest; it is there so the database starts its
-    index scan at that date instead of filtering every newer row.
-    """
-    tie = Q(pk__lte=pk) if inclusive else Q(pk__lt=pk)
-    return Q(publish_at__lte=published) & (
-        Q(publish_at__lt=published) | Q(publish_at=published) & tie
-    )
-
-
-def newer(published, pk) -> Q:
-    """Rows before ``(published, pk)`` in newest-first order (the date bound as above)."""
-    return Q(publish_at__gte=published) & (
-        Q(publish_at__gt=published) | Q(publish_at=published, pk__gt=pk)
-    )
-
-
 class NewestFirstPaginator(Paginator):
-    """Pages of a queryset ordered by ``-publish_at, -pk``, found by key, not by offset.
+    """Pages of articles newest first (``ArticleQuerySet.newest_first``), found by key,
+    not by offset.
 
     ``name`` identifies the listing (its filters) among the cached boundaries.
     """
@@ -72,7 +54,7 @@ class NewestFirstPaginator(Paginator):
         if not block:  # an empty listing's first page
             return self._get_page(self.object_list.none(), number, self)
         published, pk = block[(number - 1) % PAGES_PER_BLOCK]
-        rows = self.object_list.filter(older(published, pk, inclusive=True))[: self.per_page]
+        rows = self.object_list.before(published, pk, inclusive=True)[: self.per_page]
         return self._get_page(rows, number, self)
 
     def _scan(self) -> dict:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from intloffice.backups import BackupError, backup, table_lines
+from intloffice.core.backups import BackupError, backup, table_lines
 
 
 def at_least_one(value: str) -> int:

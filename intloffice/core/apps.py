@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+
+class CoreConfig(AppConfig):
+    name = "intloffice.core"
+    label = "core"
+
+    def ready(self):
+        # Connect the login receivers (those of logins after axes': see answer_with_429).
+        from . import audit, logins  # noqa: F401
+        from .search import refresh_on_save, searchable_models
+
+        # Every save keeps the row's search vector current with one UPDATE, for each model
+        # that declares search_fields. Bulk writes bypass signals: their callers refresh
+        # with refresh_search_vectors().
+        for model in searchable_models():
+            post_save.connect(
+                refresh_on_save, sender=model, dispatch_uid=f"search-{model._meta.label}"
+            )
