@@ -3,6 +3,9 @@
 Development needs nothing: SQLite under var/, local-memory cache, DEBUG on only when
 DJANGO_DEBUG says so (``make run`` does). Production sets DJANGO_SECRET_KEY,
 DJANGO_ALLOWED_HOSTS and DATABASE_URL; a missing secret key with DEBUG off stops start-up.
+
+Longer than most modules: one settings module is the design (DESIGN.md), each setting
+with the reason for its value.
 """
 
 import datetime
@@ -114,7 +117,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "intloffice.core.logins.lockout_response"
 # Across usernames: after 30 failures in an hour from one address, only accounts that
-# have signed in from that address in the last 90 days may still try (intloffice/logins.py).
+# have signed in from that address in the last 90 days may still try (intloffice/core/logins.py).
 LOGIN_FAILURES_PER_ADDRESS = env_int("DJANGO_LOGIN_FAILURES_PER_ADDRESS", 30)
 KNOWN_ADDRESS_DAYS = 90
 # The client's address is the peer's, unless DJANGO_PROXY_COUNT reverse proxies are
@@ -181,7 +184,7 @@ if _cache_url:
             "BACKEND": "intloffice.core.cache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "intloffice"),
-            # The site works without the cache (intloffice/cache.py fails open): a Redis
+            # The site works without the cache (intloffice/core/cache.py fails open): a Redis
             # that does not answer may cost a request half a second, then is skipped for
             # a few seconds, rather than stall every request.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -193,7 +196,7 @@ else:
 # Sessions live in the database, never in the cache: a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Whole public pages for anonymous readers (intloffice/page_cache.py); 0 turns it off.
+# Whole public pages for anonymous readers (intloffice/core/freshness.py); 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -241,7 +244,7 @@ MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 def media_storage(env) -> dict:
     """The storage of uploads and their renditions (sorl-thumbnail uses it too), from the
-    environment: the local disk (intloffice/media.py serves it, or nginx in front), or
+    environment: the local disk (intloffice/core/media.py serves it, or nginx in front), or
     S3-compatible object storage that every app server shares."""
     kind = env.get("DJANGO_MEDIA_STORAGE") or (
         "s3" if env.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
@@ -295,7 +298,7 @@ STORAGES = {
 SITE_NAME = _("International Office")
 SITE_UNIVERSITY = _("Peter the Great St. Petersburg Polytechnic University")
 
-# Logs and error reports (intloffice/logs.py). Errors go to Sentry when SENTRY_DSN is set,
+# Logs and error reports (intloffice/core/logs.py). Errors go to Sentry when SENTRY_DSN is set,
 # else by mail to DJANGO_ADMINS ("Name <address>, ...") through EMAIL_URL.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
@@ -345,7 +348,7 @@ if not DEBUG:
 # Content-Security-Policy (django-csp): public pages run no script and no inline style of
 # any kind (JSON-LD blocks are data, never executed, so script-src does not apply to them);
 # no nonces either, since whole pages are cached and shared between readers. Images may
-# also come from the object storage that holds uploads (added by intloffice/csp.py), and
+# also come from the object storage that holds uploads (added by intloffice/core/csp.py), and
 # from the origins listed in DJANGO_CSP_IMG_SRC (images linked in article texts).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -360,7 +363,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# The admin (intloffice/csp.py): the same, with three exceptions, each allowing one known
+# The admin (intloffice/core/csp.py): the same, with three exceptions, each allowing one known
 # piece of inline code and nothing else. The rich-text editor's (django-prose-editor's)
 # import map is an inline script, run with the request's nonce (admin pages are never
 # cached, so each response has its own); its Tiptap adds one fixed <style> element, and

@@ -1,3 +1,10 @@
+"""The back-office for articles, categories and tags.
+
+Longer than most modules: every door through which the article admin changes what the
+public sees (the form, the list actions, History's revert and recover) passes the
+workflow here, and they are read together.
+"""
+
 import contextlib
 import re
 

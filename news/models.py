@@ -1,3 +1,10 @@
+"""Articles and what they are filed under.
+
+Longer than most modules: every fact about an article (public, scheduled, its lead, its
+neighbours, what needs staff's attention) is a method of ``Article`` or of its QuerySet,
+so that views, feeds, search, structured data and the admin ask one place.
+"""
+
 from functools import reduce
 from operator import or_
 from typing import NamedTuple

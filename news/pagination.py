@@ -3,7 +3,7 @@
 OFFSET makes the database walk past every earlier row: page 2,000 of the news list would
 read 40,000 rows to show 20, and a COUNT(*) per view reads them all. Instead one pass over
 the index numbers the rows and keeps the first row of every page (its sort key) with the
-total. That pass runs once per content generation (see page_cache: any change starts a
+total. That pass runs once per content generation (see core.freshness: any change starts a
 new one, so the boundaries are never stale) and is shared by every worker through the
 cache. A page is then ``WHERE key <= its first key ORDER BY key LIMIT per_page``, which
 the index answers directly.

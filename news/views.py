@@ -29,7 +29,7 @@ class ArticleFilterForm(forms.Form):
 def filter_choices() -> dict:
     """The news list's filters: years with news, categories, partners, tags.
 
-    Read once per content generation (page_cache.remember) for every language, then
+    Read once per content generation (freshness.remember) for every language, then
     sorted by the name the reader sees.
     """
 
@@ -65,7 +65,7 @@ def news_crumb() -> tuple[str, str]:
 
 class ArticleListView(PageMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
-    query_parameters = ("year", "category", "partner", "tag", "page")  # see page_cache
+    query_parameters = ("year", "category", "partner", "tag", "page")  # see core.freshness
     section = "news"
 
     def get_queryset(self):
@@ -135,7 +135,7 @@ class ArticleDetailView(DetailPage, DetailView):
 def neighbours(article) -> dict:
     """The previous and next public articles and the latest related ones.
 
-    Two queries, run once per content generation (page_cache.remember): the neighbours
+    Two queries, run once per content generation (freshness.remember): the neighbours
     by key on the public index, and the articles sharing a partner or an event.
     """
 

@@ -10,6 +10,9 @@ Every other way an article's status or publication date can change (a History re
 save of an article, and by the article QuerySet's bulk writes: a change that did not come
 through ``apply`` is refused unless the code doing it names who acts (``acting``), and
 that person holds the permission the change needs. Each change leaves an audit line.
+
+Longer than most modules: the states, the rules and the guard are one state machine,
+read and changed together.
 """
 
 import contextlib

@@ -12,6 +12,9 @@ the images), written under a temporary name and renamed when complete:
 The media are read through Django's default storage, so the archive is complete whether
 uploads live in MEDIA_ROOT or in an S3 bucket. An archive restores into the same engine
 only: a PostgreSQL dump into PostgreSQL, an SQLite copy into SQLite.
+
+Longer than most modules: backup and restore are the two halves of one archive format,
+kept side by side so that a change to one is read against the other.
 """
 
 import datetime as dt
