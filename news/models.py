@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.core.images import ProcessedImageField
-from intloffice.core.models import TimeStamped, Versioned
+from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
 from intloffice.core.text import html_to_text
 from partners.models import Event, Organization, Person
@@ -244,12 +244,9 @@ class Article(TimeStamped, Versioned):
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
-    category = models.ForeignKey(
+    category = optional_link(
         Category,
-        verbose_name=_("category"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("category"),
         related_name="articles",
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")

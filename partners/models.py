@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from intloffice.core.images import ProcessedImageField
-from intloffice.core.models import TimeStamped, Versioned
+from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
 from intloffice.core.time_zones import validate_time_zone, zone_or_default
 
@@ -19,6 +19,8 @@ class Entity(TimeStamped, Versioned):
 
     # The detail page's URL name; its one argument is the slug.
     url_name: str
+    # Every kind is found by its name and its aliases; each adds its own fields.
+    search_fields = (Indexed("name", "A"), Indexed("aliases", "B", translated=False))
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     aliases = models.TextField(
@@ -68,12 +70,9 @@ class Organization(Entity):
         blank=True,
         help_text=_("As the organisation declares it (ATURC: 68), not counted from this site."),
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        verbose_name=_("belongs to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("belongs to"),
         related_name="children",
         help_text=_("For example, a representative office belongs to its university."),
     )
@@ -133,12 +132,9 @@ class Person(Entity):
     )
     name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=255, blank=True)
-    organization = models.ForeignKey(
+    organization = optional_link(
         Organization,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("organisation"),
         related_name="people",
     )
     photo = ProcessedImageField(_("photo"), upload_to="people/", blank=True)
@@ -153,8 +149,7 @@ class Person(Entity):
 
     url_name = "partners:person_detail"
     search_fields = (
-        Indexed("name", "A"),
-        Indexed("aliases", "B", translated=False),
+        *Entity.search_fields,
         Indexed("position", "B"),
         Indexed("bio", "C"),
     )
@@ -197,12 +192,9 @@ class Event(Entity):
     organizers = models.ManyToManyField(
         Organization, verbose_name=_("organisers"), blank=True, related_name="organized_events"
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        verbose_name=_("held within"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("held within"),
         related_name="sessions",
         help_text=_("For example, a forum held within a summit."),
     )
@@ -231,8 +223,7 @@ class Event(Entity):
 
     url_name = "partners:event_detail"
     search_fields = (
-        Indexed("name", "A"),
-        Indexed("aliases", "B", translated=False),
+        *Entity.search_fields,
         Indexed("theme", "B"),
         Indexed("venue", "C"),
         Indexed("city", "C"),

@@ -29,6 +29,16 @@ class EntityPage(DetailPage, DetailView):
     only that it can say which of its articles are published.
     """
 
+    section_crumb = staticmethod(partners_crumb)
+    # The object whose page comes before this one's in the trail, if it has one.
+    parent_field: str | None = None
+
+    def get_parent_crumbs(self):
+        trail = [home_crumb(), self.section_crumb()]
+        if self.parent_field and (parent := getattr(self.object, self.parent_field)):
+            trail.append((parent.name, parent.get_absolute_url()))
+        return trail
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["articles"] = list(self.object.articles.published()[:RELATED_NEWS])
@@ -58,9 +68,6 @@ class OrganizationDetailView(EntityPage):
             Prefetch("organized_events", queryset=Event.objects.order_by("-start")),
         )
 
-    def get_parent_crumbs(self):
-        return [home_crumb(), partners_crumb()]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
@@ -82,6 +89,7 @@ class PersonDetailView(EntityPage):
     model = Person
     section = "partners"
     describe = staticmethod(structured_data.person)
+    parent_field = "organization"
 
     def get_queryset(self):
         return Person.objects.select_related("organization").prefetch_related(
@@ -90,12 +98,6 @@ class PersonDetailView(EntityPage):
                 queryset=Participation.objects.select_related("event").order_by("-event__start"),
             )
         )
-
-    def get_parent_crumbs(self):
-        trail = [home_crumb(), partners_crumb()]
-        if organization := self.object.organization:
-            trail.append((organization.name, organization.get_absolute_url()))
-        return trail
 
 
 class EventListView(PageMixin, ListView):
@@ -122,6 +124,8 @@ class EventDetailView(EntityPage):
     model = Event
     section = "events"
     describe = staticmethod(structured_data.event)
+    section_crumb = staticmethod(events_crumb)
+    parent_field = "parent"
 
     def get_queryset(self):
         return Event.objects.select_related("parent").prefetch_related(
@@ -132,9 +136,3 @@ class EventDetailView(EntityPage):
                 queryset=Participation.objects.select_related("person").order_by("person__slug"),
             ),
         )
-
-    def get_parent_crumbs(self):
-        trail = [home_crumb(), events_crumb()]
-        if parent := self.object.parent:
-            trail.append((parent.name, parent.get_absolute_url()))
-        return trail
