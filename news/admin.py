@@ -26,6 +26,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core import search
 from intloffice.core.pages import content_languages
+from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 from news.pagination import RememberedCountPaginator
@@ -39,21 +40,27 @@ from .models import ATTENTION, Article, Category, Tag
 reversion.register(Article, exclude=["version", "last_edited_by", "search_vector"])
 
 
+class LabelForm(SlugFromTitle, forms.ModelForm):
+    pass
+
+
 @admin.register(Category)
 class CategoryAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+    form = LabelForm
     list_display = ["name", "slug"]
     search_fields = ["slug", *localized_fields("name")]
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Tag)
 class TagAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+    form = LabelForm
     list_display = ["name", "slug"]
     search_fields = ["slug", *localized_fields("name")]
-    prepopulated_fields = {"slug": ("name",)}
 
 
-class ArticleForm(VersionedForm):
+class ArticleForm(SlugFromTitle, VersionedForm):
+    slug_sources = ("title",)
+    slug_help_text = _("Left blank, it is made from the title.")
     stale_message = _(
         "%(who)s saved this article at %(when)s, after you opened it. "
         "Your changes were not saved: copy them, reload the page and "
@@ -132,7 +139,6 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     # kept per content generation.
     show_full_result_count = False
     paginator = RememberedCountPaginator
-    prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["category", "tags", "organizations", "people", "events"]
     readonly_fields = [
         "status",

@@ -11,7 +11,6 @@ import datetime as dt
 import errno
 import hashlib
 import os
-import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,19 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.core.audit import CommandLine
 from intloffice.core.freshness import content_changed
 from intloffice.core.search import refresh_search_vectors
-from intloffice.core.text import CJK_CHARACTERS
+from intloffice.core.slugs import make_slug, with_suffix
 from intloffice.core.translated import localized_fields
 
 from . import workflow
@@ -50,8 +47,6 @@ from .parsing import (
 BATCH_SIZE = 500
 # A run that writes this many articles ends by refreshing the planner's statistics.
 ANALYZE_AFTER = 1000
-SLUG_LENGTH = 80
-CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 # The archive format has no lead: cards and descriptions fall back to the body.
 TRANSLATED = ("title", "body", "byline")
 EMPTY_TRANSLATIONS = localized_fields(
@@ -214,20 +209,9 @@ def digest(article: ParsedArticle) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def base_slug(title: str) -> str:
-    # One word per Chinese or Japanese character: "大学新闻" -> "da-xue-xin-wen".
-    spaced = CJK_RUN.sub(lambda run: " ".join(run[0]), title)
-    slug = slugify(anyascii(spaced))[:SLUG_LENGTH].strip("-")
-    return slug.rsplit("-", 1)[0] if len(slug) == SLUG_LENGTH and "-" in slug else slug
-
-
-def with_suffix(base: str, suffix: str) -> str:
-    return f"{base[: SLUG_LENGTH - len(suffix) - 1].rstrip('-')}-{suffix}"
-
-
 def slug_choices(source: SourceFile) -> tuple[str, str]:
-    """The title's slug, then the title with the date. Always ASCII, never empty."""
-    base = base_slug(source.article.title) or f"article-{source.key[:12]}"
+    """The title's slug (as the admin makes it), then the title with the date."""
+    base = make_slug(source.article.title, fallback=f"article-{source.key[:12]}")
     return base, with_suffix(base, source.article.published.isoformat())
 
 

@@ -6,6 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core.audit import AuditedAdmin
+from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 
@@ -24,6 +25,15 @@ reversion.register(Participation, exclude=ROW_FACTS[1:])
 
 class StaffAdmin(AuditedAdmin, VersionedAdmin, CompareVersionAdmin):
     """Stale saves refused, every change in History and in the audit log."""
+
+
+class EntityForm(SlugFromTitle, VersionedForm):
+    pass
+
+
+class OrganizationForm(EntityForm):
+    slug_sources = ("short_name", "name")
+    slug_help_text = _("Left blank, it is made from the short name, or else the name.")
 
 
 class MembershipInline(admin.TabularInline):
@@ -48,11 +58,11 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
+    form = OrganizationForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["short_name", "slug", "aliases", *localized_fields("name", "city")]
-    prepopulated_fields = {"slug": ("short_name",)}
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline, MemberInline]
     fieldsets = [
@@ -78,11 +88,11 @@ class PersonParticipationInline(ParticipationInline):
 
 @admin.register(Person)
 class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
+    form = EntityForm
     list_display = ["name", "position", "organization", "updated_at"]
     list_filter = ["organization__kind"]
     list_select_related = ["organization"]
     search_fields = ["slug", "aliases", *localized_fields("name", "position")]
-    prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["organization"]
     inlines = [PersonParticipationInline]
     fieldsets = [
@@ -94,11 +104,11 @@ class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
 
 @admin.register(Event)
 class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
+    form = EntityForm
     list_display = ["name", "kind", "start", "end", "format", "city"]
     list_filter = ["kind", "format", "country"]
     date_hierarchy = "start"
     search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
-    prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["organizers", "parent"]
     inlines = [EventParticipationInline]
     fieldsets = [
