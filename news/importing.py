@@ -4,16 +4,16 @@
 runs. Each file is all-or-nothing; a file that fails is reported with one line and the
 others go on (or, with ``strict``, nothing at all is written). Articles are written in
 batches, with one look-up of existing rows per batch, so a re-import of an unchanged
-archive only reads.
+archive only reads. Finding and reading the files safely is news/sources.py.
+
+Longer than most modules: the importer's steps for a batch (look up, create, update,
+link mentions, refresh search and pages) share their state and are read in order.
 """
 
 import datetime as dt
-import errno
 import hashlib
-import os
-import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,7 @@ from .parsing import (
     normalise_title,
     parse_article,
 )
+from .sources import find_files, read_bytes
 
 BATCH_SIZE = 500
 # A run that writes this many articles ends by refreshing the planner's statistics.
@@ -85,116 +86,9 @@ class ImportAborted(Exception):
     """Raised inside the strict transaction to roll it back."""
 
 
-KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
-
-
-def not_a_file(mode: int) -> str | None:
-    """Why a file of this mode is not read (reading a pipe or a device may never end)."""
-    if stat.S_ISREG(mode):
-        return None
-    return f"{KINDS.get(stat.S_IFMT(mode), 'a special file')}, not a regular file; skipped"
-
-
-def os_reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """Files given, and ``*.txt`` below folders given, never leaving those folders.
-
-    Yields ``(path, None)`` for a file to read and ``(path, reason)`` for one refused.
-    Nothing here opens a file, and nothing raises: a link loop, a pipe, a device or an
-    unreadable folder is one refusal among the others.
-    """
-    for given in paths:
-        path = Path(given)
-        try:
-            mode = path.stat().st_mode
-        except OSError as error:
-            missing = error.errno == errno.ENOENT
-            yield path, "no such file or folder" if missing else os_reason(error)
-            continue
-        if stat.S_ISDIR(mode):
-            yield from find_in_folder(path)
-        elif stat.S_ISREG(mode):
-            yield path, None
-        else:
-            yield path, not_a_file(mode)
-
-
-def find_in_folder(path: Path) -> Iterator[tuple[Path, str | None]]:
-    root = path.resolve()
-    unreadable: list[OSError] = []
-    # os.walk does not descend into linked folders, so a folder loop cannot trap it.
-    for folder, dirs, files in os.walk(path, onerror=unreadable.append):
-        for error in unreadable:
-            yield Path(error.filename), f"cannot read folder: {os_reason(error)}"
-        unreadable.clear()
-        dirs.sort()
-        for name in sorted(files):
-            if name.lower().endswith(".txt"):
-                candidate = Path(folder) / name
-                yield candidate, refusal(candidate, root, path)
-    for error in unreadable:
-        yield Path(error.filename), f"cannot read folder: {os_reason(error)}"
-
-
-def refusal(candidate: Path, root: Path, given: Path) -> str | None:
-    try:
-        target = candidate.resolve(strict=True)
-        mode = target.stat().st_mode
-    except RuntimeError:  # how Python before 3.13 reports a link loop
-        return "symbolic link loop; skipped"
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return "symbolic link loop; skipped"
-        if error.errno == errno.ENOENT and candidate.is_symlink():
-            return "broken symbolic link; skipped"
-        return f"cannot read: {os_reason(error)}"
-    if not target.is_relative_to(root):
-        return f"links outside {given}; not followed"
-    return not_a_file(mode)
-
-
 def read_source(path: Path, language: str | None, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
     article = parse_article(decode(read_bytes(path, max_bytes)), language=language)
     return SourceFile(path=path, article=article, key=identity(article), digest=digest(article))
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """At most ``max_bytes`` of a regular file, whatever it has become since it was found.
-
-    The file may have been swapped for a pipe or grown since ``find_files`` looked: it is
-    opened without blocking (a pipe with no writer would wait forever) and looked at
-    again through the open descriptor, which no rename can change.
-    """
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as error:
-        raise ParseError(f"cannot read: {os_reason(error)}") from None
-    with os.fdopen(descriptor, "rb") as file:
-        try:
-            status = os.fstat(descriptor)
-            if reason := not_a_file(status.st_mode):
-                raise ParseError(reason)
-            if status.st_size > max_bytes:
-                raise ParseError(too_large(status.st_size, max_bytes))
-            data = file.read(max_bytes + 1)
-        except OSError as error:
-            raise ParseError(f"cannot read: {os_reason(error)}") from None
-    if len(data) > max_bytes:
-        raise ParseError(too_large(len(data), max_bytes))
-    return data
-
-
-def too_large(size: int, max_bytes: int) -> str:
-    return f"file too large ({size} bytes, at most {max_bytes}; see --max-bytes); skipped"
 
 
 def identity(article: ParsedArticle) -> str:

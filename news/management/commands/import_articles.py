@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from news.importing import find_files, import_articles
+from news.importing import import_articles
 from news.models import Article
 from news.parsing import MAX_FILE_BYTES
+from news.sources import find_files
 
 PROGRESS_EVERY = 1000
 BAR_WIDTH = 30
