@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from intloffice.core import structured_data
-from intloffice.core.pages import DetailPage, PageMixin, home_crumb
+from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import translated_ordering
 
 from .models import Event, Membership, Organization, Participation, Person
@@ -61,6 +61,12 @@ class OrganizationDetailView(EntityPage):
     def get_parent_crumbs(self):
         return [home_crumb(), partners_crumb()]
 
+    def get_description(self):
+        organization = self.object
+        return (
+            shortened(organization.description) if organization.description else organization.name
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
@@ -96,6 +102,15 @@ class PersonDetailView(EntityPage):
         if organization := self.object.organization:
             trail.append((organization.name, organization.get_absolute_url()))
         return trail
+
+    def get_description(self):
+        person = self.object
+        parts = [person.name]
+        if person.position:
+            parts.append(person.position)
+        if person.organization:
+            parts.append(person.organization.name)
+        return ", ".join(parts)
 
 
 class EventListView(PageMixin, ListView):
@@ -138,3 +153,9 @@ class EventDetailView(EntityPage):
         if parent := self.object.parent:
             trail.append((parent.name, parent.get_absolute_url()))
         return trail
+
+    def get_description(self):
+        event = self.object
+        if event.description:
+            return shortened(event.description)
+        return f"{event.name}, {event.city}" if event.city else event.name
