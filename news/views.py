@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 
 from intloffice.core import structured_data
 from intloffice.core.freshness import remember
-from intloffice.core.pages import DetailPage, PageMixin, home_crumb
+from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import localized_fields
 from partners.models import Event, Organization, Person
 
@@ -123,6 +123,9 @@ class ArticleDetailView(DetailPage, DetailView):
 
     def get_parent_crumbs(self):
         return [home_crumb(), news_crumb()]
+
+    def get_description(self):
+        return shortened(self.object.lead)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from intloffice.core import structured_data
-from intloffice.core.pages import DetailPage, PageMixin, home_crumb
+from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import translated_ordering
 
 from .models import Event, Membership, Organization, Participation, Person
@@ -68,6 +68,12 @@ class OrganizationDetailView(EntityPage):
             Prefetch("organized_events", queryset=Event.objects.order_by("-start")),
         )
 
+    def get_description(self):
+        organization = self.object
+        return (
+            shortened(organization.description) if organization.description else organization.name
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
@@ -98,6 +104,15 @@ class PersonDetailView(EntityPage):
                 queryset=Participation.objects.select_related("event").order_by("-event__start"),
             )
         )
+
+    def get_description(self):
+        person = self.object
+        parts = [person.name]
+        if person.position:
+            parts.append(person.position)
+        if person.organization:
+            parts.append(person.organization.name)
+        return ", ".join(parts)
 
 
 class EventListView(PageMixin, ListView):
@@ -136,3 +151,9 @@ class EventDetailView(EntityPage):
                 queryset=Participation.objects.select_related("person").order_by("person__slug"),
             ),
         )
+
+    def get_description(self):
+        event = self.object
+        if event.description:
+            return shortened(event.description)
+        return f"{event.name}, {event.city}" if event.city else event.name

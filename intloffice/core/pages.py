@@ -2,10 +2,19 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from . import structured_data
+
+# About what search results and link previews show of a page's description.
+DESCRIPTION_LENGTH = 220
+
+
+def shortened(text: str) -> str:
+    """Text cut for a page description, as the ``truncatechars`` filter cuts it."""
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 
 def content_languages(obj, field: str) -> list[str]:
@@ -18,7 +27,7 @@ def content_languages(obj, field: str) -> list[str]:
 
 
 class PageMixin:
-    """Breadcrumbs, structured data and hreflang languages for a public page.
+    """Breadcrumbs, structured data, hreflang languages and description of a public page.
 
     Views override the ``get_*`` hooks; the base template renders the rest.
     """
@@ -34,6 +43,11 @@ class PageMixin:
     def get_content_languages(self) -> list[str] | None:
         return None  # every language
 
+    def get_description(self) -> str | None:
+        """What the page is about, for search results and link previews (plain text);
+        None: the site's own description."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trail = self.get_breadcrumbs()
@@ -45,6 +59,7 @@ class PageMixin:
             breadcrumbs=trail,
             structured_data=data,
             content_languages=self.get_content_languages(),
+            page_description=self.get_description(),
         )
         return context
 

@@ -1,4 +1,6 @@
 import json
+import logging
+from itertools import pairwise
 
 from django import template
 from django.conf import settings
@@ -8,15 +10,22 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from js_asset import Media
+from sorl.thumbnail import get_thumbnail
+from sorl.thumbnail.conf import settings as thumbnail_settings
 
 from intloffice.core.text import html_to_text
 from intloffice.core.translated import shown_language
 
 register = template.Library()
+# Failed renditions are logged where sorl's own {% thumbnail %} tag logged them.
+logger = logging.getLogger("sorl.thumbnail")
 
 # Characters that could end a <script> element or confuse an HTML parser, as JSON escapes.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# How wide a picture is shown unless the page says otherwise: the article column.
+ARTICLE_COLUMN = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
 
 
 @register.filter
@@ -40,6 +49,106 @@ def lang_attr(obj, field):
     if code == get_language():
         return ""
     return format_html(' lang="{}"', code)
+
+
+@register.simple_tag
+def link_to(obj, field, text=None, heading=None):
+    """A link to ``obj``'s page showing its ``field`` (or ``text``, e.g. a search hit's
+    highlighted title, already safe), with the ``lang`` of the language that field is
+    really shown in. With ``heading="h3"``, the link is a card's title: the heading carries
+    the ``lang``, as it is the heading's text."""
+    shown = getattr(obj, field) if text is None else text
+    lang = lang_attr(obj, field)
+    if heading is None:
+        return format_html('<a href="{}"{}>{}</a>', obj.get_absolute_url(), lang, shown)
+    if heading not in HEADINGS:
+        raise template.TemplateSyntaxError(f"link_to: heading={heading!r} is not h1 to h6.")
+    return format_html(
+        '<{} class="card-title"{}><a href="{}">{}</a></{}>',
+        heading,
+        lang,
+        obj.get_absolute_url(),
+        shown,
+        heading,
+    )
+
+
+def srcset(renditions) -> str:
+    """``url 480w, url 800w, ...``; a rendition no wider than the one before is left out
+    (renditions are never upscaled, so a small original gives fewer)."""
+    candidates = renditions[:1] + [
+        rendition
+        for previous, rendition in pairwise(renditions)
+        if rendition.width > previous.width
+    ]
+    return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in candidates)
+
+
+@register.simple_tag
+def picture(
+    obj,
+    field,
+    *,
+    alt_field=None,
+    decorative=False,
+    main=False,
+    sizes=ARTICLE_COLUMN,
+    small=480,
+    medium=800,
+    large=1200,
+    img_class="",
+):
+    """The responsive image in ``obj.<field>``: WebP renditions for browsers that take them,
+    the stored format otherwise (PNG stays PNG, as it may be transparent; the rest becomes
+    JPEG), at three widths never wider than the original, made once by sorl-thumbnail.
+
+    ``alt_field`` names the field describing the image (its ``lang`` follows its fallback);
+    a ``decorative`` image gets ``alt=""``. The ``main`` image of a page is fetched at once,
+    others lazily. ``sizes`` says how wide it is shown; ``medium`` is the ``<img>``'s own.
+    """
+    image = getattr(obj, field)
+    if not image:
+        return ""
+    # sorl reads a geometry from text ("480": 480 pixels wide, any height).
+    widths = [str(width) for width in (small, medium, large)]
+    fallback = "PNG" if image.name.lower().endswith(".png") else "JPEG"
+    try:
+        webp = [
+            get_thumbnail(image, width, format="WEBP", quality=80, upscale=False)
+            for width in widths
+        ]
+        stored = [
+            get_thumbnail(image, width, format=fallback, quality=85, upscale=False)
+            for width in widths
+        ]
+        # A rendition of a file gone from storage has no size: reading it fails here.
+        webp_srcset, stored_srcset = srcset(webp), srcset(stored)
+        img = stored[1]
+        img_width, img_height = img.width, img.height
+    except Exception:
+        # As sorl's own tag does: a file gone from storage (a revision put back from
+        # History) must not take the page down; the page shows no picture instead.
+        if thumbnail_settings.THUMBNAIL_DEBUG:
+            raise
+        logger.exception("Thumbnail tag failed")
+        return ""
+    alt = "" if decorative or not alt_field else getattr(obj, alt_field)
+    return format_html(
+        '<picture>\n  <source type="image/webp" srcset="{}" sizes="{}">\n'
+        '  <img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}{}'
+        ' decoding="async">\n</picture>',
+        webp_srcset,
+        sizes,
+        img.url,
+        stored_srcset,
+        sizes,
+        img_width,
+        img_height,
+        alt,
+        lang_attr(obj, alt_field) if alt else "",
+        format_html(' class="{}"', img_class) if img_class else "",
+        mark_safe(' fetchpriority="high"' if main else ' loading="lazy"'),
+    )
 
 
 @register.simple_tag
@@ -116,6 +225,13 @@ def page_numbers(page):
     """The page numbers to link: the first, the last, two either side of this one, and
     ellipses between (a list of 5,000 links helps nobody)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The address of another page of this list, keeping its filters (``filter_query``)."""
+    query = context.get("filter_query")
+    return f"?{query}&page={number}" if query else f"?page={number}"
 
 
 @register.simple_tag(takes_context=True)
