@@ -74,3 +74,21 @@ def fast_password_hashing(django_test_environment):
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model, seed_article):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from tests.factories import make_category, make_tag
+
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
+    make_category()
+    make_tag()
+    Group.objects.create(name="Reviewers")
+    # Through the real login form: a failure and a success leave login records to open.
+    login = reverse("admin:login")
+    client.post(login, {"username": "colleague", "password": "wrong"})
+    assert client.post(login, {"username": "admin", "password": "x" * 20}).status_code == 302
+    return client
