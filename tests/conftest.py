@@ -77,18 +77,10 @@ def fast_password_hashing(django_test_environment):
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model, seed_article):
-    from django.contrib.auth.models import Group
-    from django.urls import reverse
-
-    from tests.factories import make_category, make_tag
-
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    make_category()
-    make_tag()
-    Group.objects.create(name="Reviewers")
-    # Through the real login form: a failure and a success leave login records to open.
-    login = reverse("admin:login")
-    client.post(login, {"username": "colleague", "password": "wrong"})
-    assert client.post(login, {"username": "admin", "password": "x" * 20}).status_code == 302
+def superuser_client(client, admin_user):
+    """The test client signed in as pytest-django's superuser. force_login sets the session
+    without the login form: the tests of signing in itself (tests/core/test_logins.py, the
+    lockout and audit tests in tests/news/test_editorial.py, the cookies in
+    tests/core/test_headers.py) post to the form."""
+    client.force_login(admin_user)
     return client

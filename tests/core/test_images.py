@@ -262,14 +262,6 @@ def test_each_upload_gets_a_new_server_name():
 # --- Through the admin, as an editor uploads ------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    response = client.post(reverse("admin:login"), {"username": "admin", "password": "x" * 20})
-    assert response.status_code == 302
-    return client
-
-
 def change_form_data(client, article) -> dict:
     """What the admin's change form posts back unchanged, plus its hidden fields."""
     url = reverse("admin:news_article_change", args=[article.pk])

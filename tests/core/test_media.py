@@ -53,13 +53,6 @@ def media(settings, tmp_path) -> Path:
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    client.force_login(django_user_model.objects.get(username="admin"))
-    return client
-
-
 def files_in(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 

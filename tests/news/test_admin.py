@@ -71,7 +71,7 @@ def listed_titles(response) -> list[str]:
     return [str(article) for article in response.context["cl"].result_list]
 
 
-def test_article_list_counts_once_per_content_change(superuser_client):
+def test_article_list_counts_once_per_content_change(superuser_client, seed_article):
     """No COUNT(*) of the whole table on every view: the count is kept until content changes."""
     for _ in range(3):
         make_article()
