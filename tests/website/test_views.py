@@ -88,10 +88,3 @@ def test_robots_and_accessibility_statement(client, db):
     assert 'href="/en/accessibility/"' in html
     statement = client.get("/en/accessibility/")
     assert statement.status_code == 200 and "WCAG" in statement.text
-
-
-def test_stylesheet_has_a_print_layout():
-    from pathlib import Path
-
-    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "site.css").read_text()
-    assert "@media print" in css
