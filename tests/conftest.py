@@ -74,3 +74,13 @@ def fast_password_hashing(django_test_environment):
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    """The test client signed in as pytest-django's superuser. force_login sets the session
+    without the login form: the tests of signing in itself (tests/core/test_logins.py, the
+    lockout and audit tests in tests/news/test_editorial.py, the cookies in
+    tests/core/test_headers.py) post to the form."""
+    client.force_login(admin_user)
+    return client

@@ -161,3 +161,30 @@ def test_editors_may_add_and_change_but_not_delete_inline_rows(client, editor):
     assert page.status_code == 200
     assert "participations-0-DELETE" not in page.text
     assert "participations-0-role_en" in page.text
+
+
+def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
+    from partners.models import Organization
+
+    response = superuser_client.post(
+        reverse("admin:partners_organization_add"),
+        {
+            "kind": "university",
+            "name_en": "Harbin Institute of Technology",
+            "name_ru": "Харбинский политехнический университет",
+            "name_zh_hans": "哈尔滨工业大学",
+            "short_name": "HIT",
+            "slug": "hit",
+            "aliases": "HIT\nХПИ",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "member_links-TOTAL_FORMS": "0",
+            "member_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].errors
+    hit = Organization.objects.get(slug="hit")
+    assert (hit.name_ru, hit.name_zh_hans) == (
+        "Харбинский политехнический университет",
+        "哈尔滨工业大学",
+    )

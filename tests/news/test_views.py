@@ -1,10 +1,10 @@
-"""The public site through real HTTP requests (Django's test client)."""
+"""News pages (the list and an article) through real HTTP requests (Django's test client)."""
 
 import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from news.models import Article
 from tests.conftest import SEED_SLUG
@@ -19,30 +19,6 @@ from tests.factories import (
 
 LANGUAGES = ["en", "ru", "zh-hans"]
 ARTICLE_URL = f"/en/news/{SEED_SLUG}/"
-
-
-def test_root_redirects_to_the_browsers_language(client):
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru,en;q=0.5").url == "/ru/"
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").url == "/zh-hans/"
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").url == "/en/"
-
-
-def test_home_shows_the_summit_report(client, seed_article):
-    response = client.get("/en/")
-    assert response.status_code == 200
-    assert "Polytechnic University at the Fifth ATURC-2022 Summit" in response.text
-
-
-@pytest.mark.parametrize(
-    ("language", "words"),
-    [("ru", ["Новости", "Партнёры", "Перейти к содержимому"]), ("zh-hans", ["新闻", "合作伙伴"])],
-)
-def test_interface_is_translated(client, seed_article, language, words):
-    response = client.get(f"/{language}/")
-    assert response.status_code == 200
-    assert f'<html lang="{language}">' in response.text
-    for word in words:
-        assert word in response.text
 
 
 def test_article_page_shows_paragraphs_date_byline_and_links_that_open(client, seed_article):
@@ -68,36 +44,6 @@ def test_fallback_text_carries_its_language(client, seed_article):
     assert '<h1 lang="en">Polytechnic University at the Fifth ATURC-2022 Summit</h1>' in html
     # The Russian name of ATURC exists, so it is shown in Russian without a lang attribute.
     assert ">Ассоциация технических университетов России и Китая</a>" in html
-
-
-def test_language_switcher_keeps_the_reader_on_the_same_page(client, seed_article):
-    html = client.get(ARTICLE_URL).text
-    assert f'href="/ru/news/{SEED_SLUG}/"' in html
-    assert f'href="/zh-hans/news/{SEED_SLUG}/"' in html
-    assert ">Русский</a>" in html and ">简体中文</a>" in html
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/{lang}/",
-        "/{lang}/news/",
-        "/{lang}/news/?partner=aturc",
-        "/{lang}/news/?year=2022&page=1",
-        "/{lang}/news/?year=abc&tag=",
-        "/{lang}/partners/",
-        "/{lang}/partners/aturc/",
-        "/{lang}/partners/spbpu/",
-        "/{lang}/partners/spbpu-shanghai/",
-        "/{lang}/people/dmitry-arseniev/",
-        "/{lang}/events/",
-        "/{lang}/events/fifth-aturc-summit-2022/",
-        "/{lang}/events/aturc-rectors-forum-2022/",
-    ],
-)
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_public_page_answers(client, seed_article, url, lang):
-    assert client.get(url.format(lang=lang)).status_code == 200
 
 
 def test_news_list_filters_combine(client, seed_entities):
@@ -138,22 +84,6 @@ def test_unpublished_and_future_articles_are_404_on_every_language(client, db, l
     assert client.get(f"/{lang}/news/{visible.slug}/").status_code == 200
     listed = {a.slug for a in client.get(f"/{lang}/news/").context["page_obj"]}
     assert listed == {visible.slug}
-
-
-def test_unknown_pages_are_404(client, db):
-    for url in ["/en/news/nope/", "/en/partners/nope/", "/en/people/nope/", "/en/events/nope/"]:
-        assert client.get(url).status_code == 404
-
-
-def test_upcoming_and_past_events(db):
-    from partners.models import Event
-
-    now = timezone.now()
-    past = make_event(start=now - dt.timedelta(days=3), end=now - dt.timedelta(days=2))
-    running = make_event(start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=1))
-    future = make_event(start=now + dt.timedelta(days=1), end=None)
-    assert list(Event.objects.upcoming()) == [running, future]
-    assert list(Event.objects.past()) == [past]
 
 
 # Query budgets: a page costs the same number of queries whatever the data size.
@@ -210,87 +140,15 @@ def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_que
     assert response.text.count('href="/ru/people/') == count
 
 
-@pytest.mark.parametrize("count", [1, 30])
-def test_partner_person_event_and_home_query_counts_are_fixed(
-    client, db, django_assert_max_num_queries, count
-):
-    association = make_organization(kind="association")
-    university = make_organization()
-    from partners.models import Membership, Participation
-
-    event = make_event()
-    event.organizers.add(association)
-    for _ in range(count):
-        member = make_organization()
-        Membership.objects.create(member=member, association=association)
-        person = make_person(organization=association)
-        Participation.objects.create(person=person, event=event, role_en="delegate")
-        make_event(parent=event).organizers.add(association)
-        make_article(organizations=[association], people=[person], events=[event])
-    Membership.objects.create(member=university, association=association)
-    budgets = {
-        "/en/": 3,
-        "/en/partners/": 1,
-        f"/en/partners/{association.slug}/": 6,
-        f"/en/partners/{university.slug}/": 6,
-        f"/en/people/{person.slug}/": 3,
-        "/en/events/": 3,
-        f"/en/events/{event.slug}/": 5,
-    }
-    for url, budget in budgets.items():
-        with django_assert_max_num_queries(budget):
-            assert client.get(url).status_code == 200, url
-
-
-def test_partners_are_sorted_by_the_name_the_reader_sees(client, db):
-    make_organization(slug="a", name_en="Zeta University", name_ru="Альфа университет")
-    make_organization(slug="b", name_en="Alpha University", name_ru="")
-    make_organization(slug="c", name_en="Beta University", name_ru="Яков университет")
-    english = [o.slug for o in client.get("/en/partners/").context["object_list"]]
-    russian = [o.slug for o in client.get("/ru/partners/").context["object_list"]]
-    assert english == ["b", "c", "a"]
-    # Russian names where they exist, English otherwise: Alpha, Альфа, Яков.
-    assert russian == ["b", "a", "c"]
-
-
 def test_markup_in_an_imported_file_is_shown_as_text_everywhere(client, db):
     from pathlib import Path
 
     from news.importing import import_articles
 
-    import_articles([Path(__file__).parent / "news" / "data" / "markup.txt"])
+    import_articles([Path(__file__).parent / "data" / "markup.txt"])
     article = Article.objects.get()
     for url in ["/en/", "/en/news/", f"/en/news/{article.slug}/", "/ru/news/"]:
         html = client.get(url).text
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
         assert "<img src=x" not in html and '<a href="javascript:' not in html, url
-
-
-def test_an_event_time_zone_must_be_a_real_zone(db):
-    from django.core.exceptions import ValidationError
-
-    event = make_event(timezone="Asia/Shanghai")
-    event.full_clean()
-    event.timezone = "Asia/Shangai"
-    with translation.override("en"), pytest.raises(ValidationError, match="not a time zone"):
-        event.full_clean()
-
-
-def test_a_partner_page_lists_its_members_and_what_it_is_member_of(client, db):
-    from partners.models import Membership
-
-    association = make_organization(kind="association", name_en="Rectors Association")
-    university = make_organization(name_en="Northern University")
-    other = make_organization(name_en="Southern University")
-    Membership.objects.create(member=university, association=association)
-    Membership.objects.create(member=other, association=association)
-    page = client.get(f"/en/partners/{association.slug}/").context
-    assert [link.member for link in page["members"]] == sorted(
-        [university, other], key=lambda organization: organization.slug
-    )
-    assert page["memberships"] == []
-    response = client.get(f"/en/partners/{university.slug}/")
-    assert response.context["members"] == []
-    member_of = response.text[response.text.index('id="memberships"') :]
-    assert "Rectors Association" in member_of

@@ -27,8 +27,8 @@ from PIL import Image
 from intloffice.core import backups
 from intloffice.core.backups import BackupError, backup, connected, prune, restore, table_states
 from intloffice.core.images import normalised
+from tests.core.test_images import encoded, halves
 from tests.factories import make_article, make_organization, role_group
-from tests.test_images import encoded, halves
 
 PHOTO = b"not a real photo, but bytes found nowhere else" * 100
 IN_MEMORY = "django.core.files.storage.InMemoryStorage"

@@ -5,9 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_page_cache import free_port, redis_cache
+from tests.core.test_freshness import free_port, redis_cache
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readyz_answers_200_when_everything_answers(

@@ -11,8 +11,7 @@ from django.utils import timezone
 from news import pagination
 from news.models import Article
 from news.pagination import PAGES_PER_BLOCK, NewestFirstPaginator
-
-from .factories import make_article, make_organization
+from tests.factories import make_article, make_organization
 
 pytestmark = pytest.mark.django_db
 

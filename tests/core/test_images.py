@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
+from sorl.thumbnail.models import KVStore
 
 from intloffice.core import images
 from intloffice.core.images import ProcessedImageFormField, normalised, validate_image
@@ -262,14 +263,6 @@ def test_each_upload_gets_a_new_server_name():
 # --- Through the admin, as an editor uploads ------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    response = client.post(reverse("admin:login"), {"username": "admin", "password": "x" * 20})
-    assert response.status_code == 302
-    return client
-
-
 def change_form_data(client, article) -> dict:
     """What the admin's change form posts back unchanged, plus its hidden fields."""
     url = reverse("admin:news_article_change", args=[article.pk])
@@ -427,8 +420,21 @@ def test_person_page_shows_the_photo_with_its_description(db, client):
     assert 'width="320" height="400"' in img
 
 
-def test_thumbnail_store_table_exists(db):
-    assert "thumbnail_kvstore" in connection.introspection.table_names()
+def test_renditions_are_recorded_in_the_database_for_every_server(db, client, media):
+    """sorl-thumbnail records each image and its renditions (name and size) in its table: a
+    server with an empty cache finds them there, without opening or making a file again."""
+    article = article_with_image()
+    first = client.get(article.get_absolute_url()).text
+    shown = srcset(first, "source") + srcset(first, "img")
+    assert KVStore.objects.count() == 8  # the source, its list of renditions, six renditions
+    renditions = [rendition_on_disk(media, url) for url, _width in shown]
+    # Gone from the disk: a server that did not read the records would make them again.
+    for path in renditions:
+        path.unlink()
+    cache.clear()  # another app server: its own empty cache, the same database
+    again = client.get(article.get_absolute_url()).text
+    assert srcset(again, "source") + srcset(again, "img") == shown
+    assert not any(path.exists() for path in renditions)
 
 
 def test_an_image_costs_no_queries_once_its_renditions_exist(

@@ -94,13 +94,6 @@ def test_feeds_sitemap_and_health_have_a_policy_too(client, seed_article):
         assert_strict(policy(response))
 
 
-@pytest.fixture
-def superuser_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    client.force_login(user)
-    return client
-
-
 def test_admin_policy_runs_the_editor_import_map_by_nonce_and_nothing_inline_else(
     superuser_client, seed_article
 ):

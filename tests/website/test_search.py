@@ -12,10 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 import intloffice.website.search
-from intloffice.core.search import MAX_QUERY_LENGTH, cjk_phrases, clean_query, query_terms
-from intloffice.core.snippets import highlight, highlighter
+from intloffice.core.search import MAX_QUERY_LENGTH
 from news.models import Article
-from partners.models import Event, Organization, Person
 from tests.conftest import SEED_SLUG
 from tests.factories import make_article, make_event, make_organization, make_person
 
@@ -197,34 +195,6 @@ def test_matches_are_marked_and_content_is_escaped(client, db):
     assert "<script>alert" not in response.text and "<b>horse</b>" not in response.text
 
 
-def test_highlighting_marks_other_forms_and_escapes_everything():
-    pattern = highlighter(["university", "<b>"])
-    marked = highlight("Universities & the university's <b>", pattern)
-    assert marked == (
-        "<mark>Universities</mark> &amp; the <mark>university</mark>&#x27;s <mark>&lt;b&gt;</mark>"
-    )
-    assert highlight("<i>x</i>", None) == "&lt;i&gt;x&lt;/i&gt;"
-
-
-def test_query_is_read_as_words_and_phrases():
-    assert query_terms('"Technical Universities" of Russia, China!') == [
-        "Technical Universities",
-        "of",
-        "Russia",
-        "China",
-    ]
-    assert query_terms("!!! ??? ... -- ()") == []
-    assert query_terms("Xi'an OR -Shanghai") == ["Xi'an", "Shanghai"]
-    assert query_terms('"unbalanced') == ["unbalanced"]
-    assert clean_query("  a\x00b \n c ") == ("a b c", False)
-    assert clean_query("x" * 300) == ("x" * MAX_QUERY_LENGTH, True)
-
-
-def test_chinese_runs_become_phrases_of_characters():
-    assert cjk_phrases("西安 ATURC") == ' "西 安"  ATURC'
-    assert cjk_phrases('"西安"') == '" 西 安 "'
-
-
 def test_fallback_text_carries_its_language(client, seed_article):
     html = search(client, "ATURC", "ru").text
     assert '<h3 class="card-title" lang="en">' in html
@@ -306,17 +276,6 @@ def test_saved_changes_are_searchable_at_once(client, db):
     assert found(client, "tapir", "partner") == [organization.slug]
 
 
-def test_save_of_other_fields_does_not_touch_the_vector(db, django_assert_num_queries):
-    organization = make_organization(name_en="Okapi Institute")
-    # Every save also starts a new page-cache generation: one query for the next
-    # scheduled publication.
-    with django_assert_num_queries(2):
-        organization.save(update_fields=["member_count"])
-    expected = 3 if on_postgresql() else 2
-    with django_assert_num_queries(expected):
-        organization.save(update_fields=["name_en"])
-
-
 def test_imported_article_is_searchable_at_once(client, db, tmp_path):
     from news.importing import import_articles
 
@@ -337,12 +296,6 @@ def test_imported_article_is_searchable_at_once(client, db, tmp_path):
     source.write_text(source.read_text().replace("okapi visited", "tapir visited"))
     assert import_articles([source]).updated == 1
     assert found_articles(client, "tapir") == [article.slug]
-
-
-def test_vectors_are_stored_for_every_searched_model(seed_article):
-    for model in (Article, Organization, Person, Event):
-        empty = model.objects.filter(search_vector__isnull=True).exists()
-        assert empty is not on_postgresql()
 
 
 def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, db, monkeypatch):

@@ -32,8 +32,7 @@ from intloffice.core import media as media_module
 from intloffice.core.images import normalised
 from intloffice.settings import media_storage
 from news.models import Article
-from tests.factories import make_article, make_organization, make_person
-from tests.test_images import (
+from tests.core.test_images import (
     change_form_data,
     encoded,
     halves,
@@ -41,6 +40,7 @@ from tests.test_images import (
     picture_tag,
     srcset,
 )
+from tests.factories import make_article, make_organization, make_person
 from tests.test_settings import run_settings
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -51,13 +51,6 @@ def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    client.force_login(django_user_model.objects.get(username="admin"))
-    return client
 
 
 def files_in(root: Path) -> set[str]:
