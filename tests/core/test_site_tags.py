@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
 from intloffice.core.images import normalised
+from tests.core.test_images import encoded, halves
 from tests.factories import make_article, make_organization, make_person
-from tests.test_images import encoded, halves
 
 # templates/includes/picture.html as it was before {% picture %} replaced it, kept to show
 # that the tag draws exactly what the include drew.
