@@ -17,6 +17,8 @@ to its end, so a request that hangs across a phase boundary or is cut by a kille
 is counted where it belongs (see attribute()); wrk reports totals per run and drops the
 requests still in flight when it stops. Half the requests are cached pages, half are searches with a
 query never asked before, so PostgreSQL is queried throughout.
+
+Longer than most modules: one script of fault drills that share their setup and report.
 """
 
 import argparse

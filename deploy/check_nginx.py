@@ -9,6 +9,8 @@ image, headers, request ids and a 10 MB upload over real HTTPS. Prints PASS or F
 check, stops what it started and exits 1 if anything failed.
 
 Needs nginx (apt-get install nginx-light) and openssl; installs nothing itself.
+
+Longer than most modules: one drill, read top to bottom (start, request, check, stop).
 """
 
 import argparse

@@ -70,6 +70,10 @@ ATTENTION = {
 }
 
 
+# The public order, which the indexes serve: newest date first, then newest row.
+NEWEST_FIRST = ("-publish_at", "-pk")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one definition of "public": published, and its time has come."""
@@ -101,8 +105,7 @@ class ArticleQuerySet(models.QuerySet):
         return getattr(self, ATTENTION[key].method)()
 
     def newest_first(self):
-        """The public order, which the indexes serve: newest date first, then newest row."""
-        return self.order_by("-publish_at", "-pk")
+        return self.order_by(*NEWEST_FIRST)
 
     def before(self, publish_at, pk, *, inclusive: bool = False):
         """The articles after ``(publish_at, pk)`` in newest-first order (older ones), or at

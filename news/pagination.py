@@ -19,6 +19,8 @@ from django.utils.functional import cached_property
 
 from intloffice.core.freshness import DERIVED_SECONDS, derived_key, remember
 
+from .models import NEWEST_FIRST
+
 # Page boundaries are cached in blocks, so a page costs one small cache read.
 PAGES_PER_BLOCK = 200
 
@@ -62,11 +64,10 @@ class NewestFirstPaginator(Paginator):
         page's first key, and return what was cached."""
         if self._scanned is not None:
             return self._scanned
-        order = [F("publish_at").desc(), F("pk").desc()]
         firsts = list(
             self.object_list.order_by()
             .annotate(
-                row=Window(RowNumber(), order_by=order),
+                row=Window(RowNumber(), order_by=NEWEST_FIRST),
                 total=Window(Count("pk")),
             )
             .annotate(place=Mod(F("row") - 1, self.per_page))
