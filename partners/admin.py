@@ -1,12 +1,14 @@
 import reversion
 from django.contrib import admin
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core.audit import AuditedAdmin
 from intloffice.core.slugs import SlugFromTitle
+from intloffice.core.time_zones import LocalTimesForm, utc_offset
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 
@@ -102,10 +104,25 @@ class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
     ]
 
 
+class EventForm(LocalTimesForm, EntityForm):
+    """The start and end in the event's own zone: 09:00 in Xi'an is typed and read as 09:00
+    with Asia/Shanghai, whatever the site's zone."""
+
+    zone_help_text = _("Where the event takes place. Its start and end are in this zone.")
+    local_time_help_text = _("In the event's local time, in the time zone chosen above.")
+
+
+def local_time(event, value) -> str | None:
+    if value is None:
+        return None  # the admin's "-"
+    shown = formats.date_format(timezone.localtime(value, event.zone), "DATETIME_FORMAT")
+    return f"{shown} {utc_offset(event.zone, value)}"
+
+
 @admin.register(Event)
 class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
-    form = EntityForm
-    list_display = ["name", "kind", "start", "end", "format", "city"]
+    form = EventForm
+    list_display = ["name", "kind", "local_start", "local_end", "format", "city"]
     list_filter = ["kind", "format", "country"]
     date_hierarchy = "start"
     search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
@@ -113,10 +130,29 @@ class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
     inlines = [EventParticipationInline]
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "aliases", "parent", "organizers"]}),
-        (_("When"), {"fields": ["start", "end", "timezone"]}),
+        (_("When"), {"fields": ["timezone", "start", "end"]}),
         (_("Where"), {"fields": ["format", "venue", "city", "country"]}),
         (_("About"), {"fields": ["theme", "description"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin-event-times.css"]}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        # The page drawn in the zone its times are in, so that the admin's "Now" link
+        # fills in the time at the event's place.
+        with timezone.override(context["adminform"].form.entered_zone()):
+            return response.render()
+
+    # The list reads as the form does: in each event's own zone.
+    @admin.display(description=_("starts"), ordering="start")
+    def local_start(self, event):
+        return local_time(event, event.start)
+
+    @admin.display(description=_("ends"), ordering="end")
+    def local_end(self, event):
+        return local_time(event, event.end)
 
 
 @admin.register(Membership)

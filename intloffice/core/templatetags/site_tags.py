@@ -14,6 +14,7 @@ from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.conf import settings as thumbnail_settings
 
 from intloffice.core.text import html_to_text
+from intloffice.core.time_zones import zone_label
 from intloffice.core.translated import shown_language
 
 register = template.Library()
@@ -49,6 +50,23 @@ def lang_attr(obj, field):
     if code == get_language():
         return ""
     return format_html(' lang="{}"', code)
+
+
+@register.simple_tag
+def text_in_its_language(obj, field):
+    """The field's text, in a ``<span lang>`` when it is shown in another language than the
+    page's; for use inside a translated sentence (``{% ... as city %}``)."""
+    lang = lang_attr(obj, field)
+    if not lang:
+        return getattr(obj, field)
+    return format_html("<span{}>{}</span>", lang, getattr(obj, field))
+
+
+@register.filter
+def zone_name(zone, at):
+    """The zone as readers know it in the page's language, with its offset at the instant
+    ``at``: "China Standard Time (UTC+8)", "UTC−3" for a zone with no name of ours."""
+    return zone_label(zone, at)
 
 
 @register.simple_tag
