@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from news.importing import import_articles
+from news.mentions import MentionMatcher
 from news.models import Article
 from news.parsing import decode, parse_article
 from news.sources import name_and_language
@@ -210,6 +211,57 @@ def test_a_single_file_keeps_its_digest_and_slug(db):
     assert article.source_digest == hashlib.sha256(text.encode()).hexdigest()
     assert article.slug == SEED_SLUG
     assert (article.title_ru, article.title_zh_hans) == (None, None)
+
+
+def test_the_seed_adds_its_translations_to_the_article_it_was(seed_entities):
+    import_articles([SEED])
+    article = Article.objects.get()
+    assert counts(import_articles([SEEDS])) == (0, 1, 0, 0)
+    seed = Article.objects.get()
+    assert (seed.pk, seed.slug) == (article.pk, SEED_SLUG)
+    assert seed.title_ru == "Политехнический университет на Пятом саммите АТУРК-2022"
+    assert seed.title_zh_hans == "圣彼得堡理工大学出席2022年第五届中俄工科大学联盟峰会"
+
+
+def test_the_seed_article_reads_in_english_russian_and_chinese(client, seed_article):
+    assert seed_article.original_language == "en"
+    titles = {
+        "en": "Polytechnic University at the Fifth ATURC-2022 Summit",
+        "ru": "Политехнический университет на Пятом саммите АТУРК-2022",
+        "zh-hans": "圣彼得堡理工大学出席2022年第五届中俄工科大学联盟峰会",
+    }
+    bylines = {
+        "en": "Prepared by the SPbPU International Office",
+        "ru": "Подготовлено Международной службой СПбПУ",
+        "zh-hans": "供稿：圣彼得堡理工大学国际合作处",
+    }
+    for language in LANGUAGES:
+        html = client.get(f"/{language}/news/{SEED_SLUG}/").text
+        assert f"<h1>{titles[language]}</h1>" in html
+        assert bylines[language] in html
+        assert 'class="fallback-notice"' not in html
+    russian = client.get(f"/ru/news/{SEED_SLUG}/").text
+    assert "68 ведущих технических университетов двух стран" in russian
+    chinese = client.get(f"/zh-hans/news/{SEED_SLUG}/").text
+    assert "德米特里·阿尔谢尼耶夫教授" in chinese
+
+
+@pytest.mark.parametrize("language", ["ru", "zh-hans"])
+def test_each_seed_translation_names_the_people_of_the_original(seed_entities, language):
+    """The translations use the seed entities' names, so each links on its own. (Russian
+    events are named in inflected forms, "на Пятом саммите": no exact match for those.)"""
+    matcher = MentionMatcher.from_database()
+
+    def found(path: Path):
+        return matcher.find(parse_article(decode(path.read_bytes())).text)
+
+    original = found(SEED)
+    translation = found(SEED.with_name(f"000_81355e64a07f423b.{language}.txt"))
+    assert translation.people == original.people
+    assert translation.organizations <= original.organizations
+    assert len(translation.organizations) >= 2  # ATURC and SPbPU at least
+    if language == "zh-hans":
+        assert translation.events == original.events
 
 
 @pytest.mark.parametrize(

@@ -99,3 +99,14 @@ def test_a_byline_is_recognised_in_each_language(last, byline):
     article = parse_article(f"Title\n\nBody.\n\n{last}\n\nДата публикации: 2022.06.10")
     assert article.byline == byline
     assert len(article.paragraphs) == (1 if byline else 2)
+
+
+@pytest.mark.parametrize("language", ["ru", "zh-hans"])
+def test_seed_translations_parse_like_the_original(language):
+    original = parse_article(decode(SEED.read_bytes()))
+    path = SEED.with_name(f"000_81355e64a07f423b.{language}.txt")
+    translation = parse_article(decode(path.read_bytes()))
+    assert translation.language == language
+    assert translation.published == original.published
+    assert len(translation.paragraphs) == len(original.paragraphs)
+    assert translation.byline
