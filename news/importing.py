@@ -1,10 +1,14 @@
 """Importing archives of plain-text articles: files -> parsed articles -> rows.
 
 ``import_articles(paths)`` is what the management command, a test or any future caller
-runs. Each file is all-or-nothing; a file that fails is reported with one line and the
-others go on (or, with ``strict``, nothing at all is written). Articles are written in
-batches, with one look-up of existing rows per batch, so a re-import of an unchanged
-archive only reads. Finding and reading the files safely is news/sources.py.
+runs. An article is a file, ``NAME.txt``, with its translations beside it, if any
+(``NAME.ru.txt``, ``NAME.zh-hans.txt``: one file per language, each in the seed format).
+Each file is all-or-nothing; a file that fails is reported with one line and the others
+go on (or, with ``strict``, nothing at all is written): a translation that fails leaves
+its article in the other languages, a translation without its original is refused.
+Articles are written in batches, with one look-up of existing rows per batch, so a
+re-import of an unchanged archive only reads. Finding and reading the files safely, and
+grouping them by article, is news/sources.py.
 
 Longer than most modules: the importer's steps for a batch (look up, create, update,
 link mentions, refresh search and pages) share their state and are read in order.
@@ -15,7 +19,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,7 +37,7 @@ from intloffice.core.slugs import make_slug, with_suffix
 from intloffice.core.translated import localized_fields
 
 from . import workflow
-from .mentions import MentionMatcher, replace_links
+from .mentions import KINDS, MentionMatcher, Mentions, replace_links
 from .models import Article
 from .parsing import (
     MAX_FILE_BYTES,
@@ -43,7 +47,7 @@ from .parsing import (
     normalise_title,
     parse_article,
 )
-from .sources import find_files, read_bytes
+from .sources import Found, find_articles, read_bytes
 
 BATCH_SIZE = 500
 # A run that writes this many articles ends by refreshing the planner's statistics.
@@ -53,6 +57,8 @@ TRANSLATED = ("title", "body", "byline")
 EMPTY_TRANSLATIONS = localized_fields(
     "title", "summary", "body", "byline", "image_alt", "image_caption"
 )
+# What an import writes of an article's text, and so what it compares before writing.
+TEXT_COLUMNS = (*localized_fields(*TRANSLATED), "original_language")
 
 
 @dataclass
@@ -74,12 +80,36 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.failed
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourceFile:
+    """An article as its files give it: the original (``path``, ``article``) names it
+    (``key``), its translations add languages, ``digest`` covers them all."""
+
     path: Path
     article: ParsedArticle
     key: str
     digest: str
+    translations: tuple[ParsedArticle, ...] = ()
+
+    @property
+    def texts(self) -> tuple[ParsedArticle, ...]:
+        return (self.article, *self.translations)
+
+    def with_translation(self, translation: ParsedArticle) -> "SourceFile":
+        """Raises ParseError if the translation does not fit its original."""
+        original = self.article
+        if translation.language in {text.language for text in self.texts}:
+            raise ParseError(
+                f"a second {translation.language} text of {self.path.name}; "
+                "an article has one file per language"
+            )
+        if translation.published != original.published:
+            raise ParseError(
+                f"dated {translation.published:%Y.%m.%d}, its original {self.path.name} "
+                f"{original.published:%Y.%m.%d}: a translation carries its original's date"
+            )
+        translations = (*self.translations, translation)
+        return replace(self, translations=translations, digest=digest(original, translations))
 
 
 class ImportAborted(Exception):
@@ -91,16 +121,60 @@ def read_source(path: Path, language: str | None, max_bytes: int = MAX_FILE_BYTE
     return SourceFile(path=path, article=article, key=identity(article), digest=digest(article))
 
 
+def read_article(
+    files: list[Found], language: str | None, max_bytes: int
+) -> tuple[SourceFile | None, list[tuple[Path, str | None]]]:
+    """The article a group of files makes (None if its original fails or is missing), and
+    what became of each file: ``(path, None)`` read, ``(path, reason)`` refused.
+
+    ``language`` is the original's (None: detected); a translation's is in its name.
+    """
+    original = next((found for found in files if found.language is None), None)
+    source = None
+    outcome: dict[Path, str | None] = {}
+    if original is not None:
+        error = original.error
+        if error is None:
+            try:
+                source = read_source(original.path, language, max_bytes)
+            except ParseError as refused:
+                error = str(refused)
+        outcome[original.path] = error
+    for found in files:
+        if found is original:
+            continue
+        error = found.error
+        if error is None and original is None:
+            name = found.path.name[: -len(f".{found.language}.txt")] + ".txt"
+            error = f"a translation without its original {name}; import the two together"
+        elif error is None and source is None:
+            error = f"not imported: its original {original.path.name} failed"
+        elif error is None:
+            try:
+                text = decode(read_bytes(found.path, max_bytes))
+                source = source.with_translation(parse_article(text, language=found.language))
+            except ParseError as refused:
+                error = str(refused)
+        outcome[found.path] = error
+    return source, [(found.path, outcome[found.path]) for found in files]
+
+
 def identity(article: ParsedArticle) -> str:
     """Same normalised title and date: the same article, whatever file it came from."""
     text = f"{normalise_title(article.title)}\x1f{article.published.isoformat()}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def digest(article: ParsedArticle) -> str:
+def digest(article: ParsedArticle, translations: Iterable[ParsedArticle] = ()) -> str:
+    """The text's digest; with translations, a digest of the texts' digests (an article
+    of one file keeps the digest it had before translations existed)."""
     parts = [article.language, article.title, *article.paragraphs, article.byline]
     parts.append(article.published.isoformat())
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    own = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    others = [digest(text) for text in sorted(translations, key=lambda text: text.language)]
+    if not others:
+        return own
+    return hashlib.sha256("\x1f".join([own, *others]).encode()).hexdigest()
 
 
 def slug_choices(source: SourceFile) -> tuple[str, str]:
@@ -112,6 +186,24 @@ def slug_choices(source: SourceFile) -> tuple[str, str]:
 def body_html(article: ParsedArticle) -> str:
     """Text is text: every character is escaped, each paragraph is a <p>."""
     return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
+
+
+def text_values(source: SourceFile) -> dict[str, str]:
+    """The columns an import writes of the article's text, in every language it has."""
+    values = {"original_language": source.article.language}
+    for text in source.texts:
+        values.update(translated_values(text))
+    return values
+
+
+def mentions_in(matcher: MentionMatcher, source: SourceFile) -> Mentions:
+    """Who and what the article names, in any of its languages."""
+    found = Mentions()
+    for text in source.texts:
+        in_text = matcher.find(text.text)
+        for kind in KINDS:
+            getattr(found, kind).update(getattr(in_text, kind))
+    return found
 
 
 def translated_values(article: ParsedArticle) -> dict[str, str]:
@@ -209,6 +301,7 @@ class Importer:
                 "pk", "import_key", "source_digest", "slug", "status"
             )
         }
+        load_texts(existing, batch)
         created: dict[str, tuple[Article, SourceFile]] = {}
         updated: dict[str, tuple[Article, SourceFile]] = {}
         unchanged = 0
@@ -216,7 +309,9 @@ class Importer:
             previous = created.get(source.key) or updated.get(source.key)
             article = previous[0] if previous else existing.get(source.key)
             known_digest = self.seen.get(source.key) or (article.source_digest if article else None)
-            if known_digest == source.digest:
+            if known_digest == source.digest or (
+                article is not None and writes_nothing(article, source)
+            ):
                 unchanged += 1
                 continue
             if (
@@ -250,13 +345,7 @@ class Importer:
         if changed:
             # Text only: status and publication date belong to the workflow, and a
             # publisher may have changed them since the first import.
-            fields = [
-                *localized_fields(*TRANSLATED),
-                "source_file",
-                "source_digest",
-                "original_language",
-                "updated_at",
-            ]
+            fields = [*TEXT_COLUMNS, "source_file", "source_digest", "updated_at"]
             Article.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
             workflow.record_bulk(
                 workflow.Acting(self.actor, "import"),
@@ -270,7 +359,7 @@ class Importer:
         if self.matcher is not None:
             replace_links(
                 {
-                    article.pk: self.matcher.find(source.article.text)
+                    article.pk: mentions_in(self.matcher, source)
                     for article, source in (*created.values(), *updated.values())
                 }
             )
@@ -290,10 +379,12 @@ class Importer:
 
     @staticmethod
     def fill(article: Article, source: SourceFile) -> Article:
-        """The article's text from the file (not its status or publication date)."""
-        for column, value in translated_values(source.article).items():
+        """The article's text from its files (not its status or publication date).
+
+        A language no file gives keeps its text: staff may have translated it in the admin.
+        """
+        for column, value in text_values(source).items():
             setattr(article, column, value)
-        article.original_language = source.article.language
         article.source_file = source.path.name[:255]
         article.source_digest = source.digest
         article.updated_at = dt.datetime.now(tz=dt.UTC)
@@ -319,6 +410,39 @@ class Importer:
                     number += 1
                 article.slug = slug
             taken.add(article.slug)
+
+
+def load_texts(existing: dict[str, Article], batch: list[SourceFile]) -> None:
+    """Read the text of the articles a file of the batch may change, in one query.
+
+    A digest that differs may still write nothing (an article's original imported alone
+    after it was imported with its translations); comparing the text tells. Loaded here,
+    the columns are not read again one by one when the article is written.
+    """
+    stale = {
+        existing[source.key].pk
+        for source in batch
+        if source.key in existing and existing[source.key].source_digest != source.digest
+    }
+    if not stale:
+        return
+    articles = {article.pk: article for article in existing.values()}
+    for pk, *values in Article.objects.filter(pk__in=stale).values_list("pk", *TEXT_COLUMNS):
+        for column, value in zip(TEXT_COLUMNS, values, strict=True):
+            setattr(articles[pk], column, value)
+
+
+def writes_nothing(article: Article, source: SourceFile) -> bool:
+    """Would the article's text stay as it is? Both sides are compared as the columns store
+    them (a body sanitised), whether the article was read or is about to be written."""
+
+    def stored(column: str, value: str | None):
+        return Article._meta.get_field(column).get_db_prep_save(value, connection)
+
+    return all(
+        stored(column, getattr(article, column)) == stored(column, value)
+        for column, value in text_values(source).items()
+    )
 
 
 def refresh_statistics() -> None:
@@ -362,16 +486,16 @@ def import_articles(
     try:
         with transaction.atomic() if strict else nullcontext():
             batch: list[SourceFile] = []
-            for path, error in find_files(paths):
-                if error is None:
-                    try:
-                        batch.append(read_source(path, language, max_bytes))
-                    except ParseError as refused:
-                        error = str(refused)
-                if error:
-                    report.failures.append((str(path), error))
-                if on_file:
-                    on_file(path, error)
+            languages = [code for code, _name in settings.LANGUAGES]
+            for files in find_articles(paths, languages):
+                source, outcome = read_article(files, language, max_bytes)
+                if source is not None:
+                    batch.append(source)
+                for path, error in outcome:
+                    if error:
+                        report.failures.append((str(path), error))
+                    if on_file:
+                        on_file(path, error)
                 if len(batch) >= BATCH_SIZE:
                     importer.write_batch(batch, report)
                     importer.keep_statistics(report)

@@ -13,7 +13,8 @@ from intloffice.core.text import CJK_CHARACTERS
 
 # An article is a few kilobytes; a bigger file is a mistake (an export, a log, a dump).
 MAX_FILE_BYTES = 1024 * 1024
-BYLINE_PREFIXES = ("prepared by", "подготовлено")
+# "Prepared by …" as each language says it; a Chinese byline reads "供稿：…" ("contributed by").
+BYLINE_PREFIXES = ("prepared by", "подготовлено", "供稿")
 NAVIGATION_PREFIX = ">>"
 DATE_LINE = re.compile(r"^\s*Дата\s+публикации\s*:\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
 DATE_VALUE = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$")

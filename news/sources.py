@@ -5,12 +5,15 @@ named pipes, devices, unreadable folders, and files that change while they are r
 ``find_files`` walks what was given and says of each candidate whether it is read or
 why not; ``read_bytes`` reads at most so many bytes of a regular file, whatever it has
 become since. Neither raises for a bad file: a refusal is one line of the import report.
+``find_articles`` groups what ``find_files`` finds by article: ``NAME.txt`` and its
+translations beside it, ``NAME.<language>.txt``.
 """
 
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .parsing import ParseError
@@ -56,6 +59,51 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]
             yield path, None
         else:
             yield path, not_a_file(mode)
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    error: str | None  # why the file is not read; None: read it
+    language: str | None  # a translation's language, from its name; None: the original
+
+
+def name_and_language(name: str, languages: Collection[str]) -> tuple[str, str | None]:
+    """``NAME.ru.txt`` -> ``("NAME", "ru")``; ``NAME.txt`` -> ``("NAME", None)``.
+
+    Only a code of ``languages`` makes a suffix (``report.v2.txt`` is an original), and
+    only before ``.txt``: a file given by a name of another kind is an original.
+    """
+    if name[-4:].lower() != ".txt":
+        return name, None
+    stem = name[:-4]
+    base, dot, suffix = stem.rpartition(".")
+    if dot and base and suffix.lower() in languages:
+        return base, suffix.lower()
+    return stem, None
+
+
+def find_articles(paths: Iterable[str | Path], languages: Collection[str]) -> Iterator[list[Found]]:
+    """``find_files`` grouped by article: each original with its translations beside it.
+
+    Groups come in the order their first file is found, a group's files in the order they
+    are found (a folder is walked in name order, so ``NAME.ru.txt`` comes before
+    ``NAME.txt``). Everything is found before the first group is given: a translation may
+    be named anywhere on the command line. A file found twice (a folder and a file in it,
+    both given) starts a new group, as a second copy of the article would.
+    """
+    groups: list[list[Found]] = []
+    latest: dict[tuple[str, str, bool], list[Found]] = {}
+    for path, error in find_files(paths):
+        base, language = name_and_language(path.name, languages)
+        # abspath, not resolve: a link is grouped by where it stands, not where it points.
+        key = (os.path.abspath(path.parent), base, path.name[-4:].lower() == ".txt")
+        group = latest.get(key)
+        if group is None or any(found.language == language for found in group):
+            group = latest[key] = []
+            groups.append(group)
+        group.append(Found(path, error, language))
+    yield from groups
 
 
 def find_in_folder(path: Path) -> Iterator[tuple[Path, str | None]]:

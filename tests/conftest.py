@@ -54,6 +54,16 @@ def seed_article(seed_entities):
     return Article.objects.get(slug=SEED_SLUG)
 
 
+@pytest.fixture
+def english_seed_article(seed_entities):
+    """The seed article from its English file alone: Russian and Chinese pages fall back
+    to the English text (the seed itself has all three languages)."""
+    from news.models import Article
+
+    call_command("import_articles", os.path.join(SEEDS, "000_81355e64a07f423b.txt"), verbosity=0)
+    return Article.objects.get(slug=SEED_SLUG)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory, django_test_environment):
     """Tests run with DEBUG off, so pages need collected, fingerprinted static files."""

@@ -86,6 +86,10 @@ def test_reader_finds_the_summit_report_filters_switches_language_and_searches(
         russian.click()
         expect(page).to_have_url(f"{site}/ru/news/{SEED_SLUG}/")
         expect(page.locator("html")).to_have_attribute("lang", "ru")
+        # The seed has a Russian translation (seeds/…ru.txt): no English fallback here.
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_have_text("Политехнический университет на Пятом саммите АТУРК-2022")
+        expect(page.locator(".fallback-notice")).to_have_count(0)
 
     with step("6-search-results-ru"):
         header = page.get_by_role("banner")

@@ -74,11 +74,11 @@ def assert_everywhere(client, urls, text, present=True):
             assert (text in body) is present, (url.format(lang=lang), text, present)
 
 
-def test_editing_an_article_refreshes_every_page_in_every_language(client, seed_article):
+def test_editing_an_article_refreshes_every_page_in_every_language(client, english_seed_article):
     urls = pages()
     warm(client, urls)
-    seed_article.title_en = "A corrected title for the summit report"
-    seed_article.save()
+    english_seed_article.title_en = "A corrected title for the summit report"
+    english_seed_article.save()
     listed = [u for u in urls if "calendar" not in u]
     assert_everywhere(client, listed, "A corrected title for the summit report")
 

@@ -81,3 +81,32 @@ def test_bad_files_are_refused_with_a_reason(name, reason):
 def test_rendering_back_to_the_seed_format_parses_to_the_same_article():
     article = parse_article(SEED.read_text(encoding="utf-8"))
     assert parse_article(render_article(article)) == article
+
+
+@pytest.mark.parametrize(
+    ("last", "byline"),
+    [
+        (
+            "Prepared by the SPbPU International Office",
+            "Prepared by the SPbPU International Office",
+        ),
+        ("Подготовлено Международной службой СПбПУ", "Подготовлено Международной службой СПбПУ"),
+        ("供稿：圣彼得堡理工大学国际合作处", "供稿：圣彼得堡理工大学国际合作处"),
+        ("Prepared in haste, this paragraph is text.", ""),
+    ],
+)
+def test_a_byline_is_recognised_in_each_language(last, byline):
+    article = parse_article(f"Title\n\nBody.\n\n{last}\n\nДата публикации: 2022.06.10")
+    assert article.byline == byline
+    assert len(article.paragraphs) == (1 if byline else 2)
+
+
+@pytest.mark.parametrize("language", ["ru", "zh-hans"])
+def test_seed_translations_parse_like_the_original(language):
+    original = parse_article(decode(SEED.read_bytes()))
+    path = SEED.with_name(f"000_81355e64a07f423b.{language}.txt")
+    translation = parse_article(decode(path.read_bytes()))
+    assert translation.language == language
+    assert translation.published == original.published
+    assert len(translation.paragraphs) == len(original.paragraphs)
+    assert translation.byline

@@ -18,14 +18,14 @@ def head_links(html, rel):
     return re.findall(rf'<link rel="{rel}"(?: hreflang="([^"]+)")? href="([^"]+)"', html)
 
 
-def test_article_has_hreflang_only_for_languages_with_content(client, seed_article):
+def test_article_has_hreflang_only_for_languages_with_content(client, english_seed_article):
     html = client.get(ARTICLE_URL).text
     assert head_links(html, "alternate")[:2] == [
         ("en", f"http://testserver{ARTICLE_URL}"),
         ("x-default", f"http://testserver{ARTICLE_URL}"),
     ]
-    seed_article.title_ru = "Политех на саммите АТУРК"
-    seed_article.save()
+    english_seed_article.title_ru = "Политех на саммите АТУРК"
+    english_seed_article.save()
     html = client.get(ARTICLE_URL).text
     languages = [code for code, _url in head_links(html, "alternate") if code]
     assert languages == ["en", "ru", "x-default"]
@@ -136,7 +136,7 @@ def test_an_article_without_links_or_neighbours_has_none(client, db):
     assert context["related_articles"] == []
 
 
-def test_fallback_text_is_marked_with_a_notice(client, seed_article):
+def test_fallback_text_is_marked_with_a_notice(client, english_seed_article):
     html = client.get(f"/ru/news/{SEED_SLUG}/").text
     assert 'class="fallback-notice"' in html
     assert 'class="fallback-notice"' not in client.get(ARTICLE_URL).text

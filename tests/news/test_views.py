@@ -39,7 +39,7 @@ def test_article_page_shows_paragraphs_date_byline_and_links_that_open(client, s
         assert client.get(url).status_code == 200
 
 
-def test_fallback_text_carries_its_language(client, seed_article):
+def test_fallback_text_carries_its_language(client, english_seed_article):
     html = client.get(f"/ru/news/{SEED_SLUG}/").text
     assert '<h1 lang="en">Polytechnic University at the Fifth ATURC-2022 Summit</h1>' in html
     # The Russian name of ATURC exists, so it is shown in Russian without a lang attribute.

@@ -195,7 +195,7 @@ def test_matches_are_marked_and_content_is_escaped(client, db):
     assert "<script>alert" not in response.text and "<b>horse</b>" not in response.text
 
 
-def test_fallback_text_carries_its_language(client, seed_article):
+def test_fallback_text_carries_its_language(client, english_seed_article):
     html = search(client, "ATURC", "ru").text
     assert '<h3 class="card-title" lang="en">' in html
 

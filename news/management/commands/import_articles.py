@@ -59,7 +59,8 @@ class Progress:
 class Command(BaseCommand):
     help = (
         "Import plain-text articles (the seed file format) from files, or from folders "
-        "searched recursively for *.txt. Re-importing updates articles in place."
+        "searched recursively for *.txt; NAME.ru.txt and NAME.zh-hans.txt beside NAME.txt "
+        "are its translations. Re-importing updates articles in place."
     )
 
     def add_arguments(self, parser):
@@ -67,7 +68,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="The articles' language (default: detected from each text).",
+            help=(
+                "The language of files without a language in their name "
+                "(default: detected from each text)."
+            ),
         )
         parser.add_argument(
             "--status",
