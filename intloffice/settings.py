@@ -311,6 +311,11 @@ ADMINS = logs.parse_admins(os.environ.get("DJANGO_ADMINS", ""))
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "intloffice@localhost")
 if os.environ.get("EMAIL_URL"):
     globals().update(logs.email_settings(os.environ["EMAIL_URL"]))
+elif DEBUG:
+    # Development: the workflow's mails to authors and publishers appear in the console.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The sender of the workflow's mails (news/notifications.py).
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 LOGGING = logs.logging_config(
     os.environ.get("DJANGO_LOG_FORMAT", "plain"),
     level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),

@@ -31,7 +31,7 @@ from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 from news.pagination import RememberedCountPaginator
 
-from . import workflow
+from . import notifications, workflow
 from .models import ATTENTION, Article, Category, Tag
 
 # History keeps what editors write. The version number, the last editor and the search
@@ -58,6 +58,14 @@ class TagAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     search_fields = ["slug", *localized_fields("name")]
 
 
+class StepComment(forms.CharField):
+    """The comment given with a workflow step: said about the article, not part of it."""
+
+    def has_changed(self, initial, data):
+        # Not a change of the article: History must not list it among changed fields.
+        return False
+
+
 class ArticleForm(SlugFromTitle, VersionedForm):
     slug_sources = ("title",)
     slug_help_text = _("Left blank, it is made from the title.")
@@ -65,6 +73,15 @@ class ArticleForm(SlugFromTitle, VersionedForm):
         "%(who)s saved this article at %(when)s, after you opened it. "
         "Your changes were not saved: copy them, reload the page and "
         "apply them again."
+    )
+    # Rendered beside the workflow buttons (templates/admin/news/article/change_form.html),
+    # not in a fieldset; sent with the step taken, and kept in its ReviewNote and History.
+    review_comment = StepComment(
+        label=_("Comment for the author and the publishers (optional)"),
+        help_text=_("Sent with the workflow button you press, and kept in the history."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +132,31 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StageFilter(admin.SimpleListFilter):
+    """The status filter in the stages staff see everywhere: "scheduled" apart from
+    "published" (live)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(workflow.STAGES.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == workflow.SCHEDULED:
+            return queryset.scheduled()
+        if value == Article.Status.PUBLISHED:
+            return queryset.published()
+        if value in workflow.STAGES:
+            return queryset.filter(status=value)
+        return queryset
+
+
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# The change form shows the stage in place of the stored status, and this many review notes.
+STAGE = {"status": "status_label"}
+REVIEW_NOTES_SHOWN = 5
 
 
 @admin.register(Article)
@@ -130,7 +171,7 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
         "last_edited_by",
         "category",
     ]
-    list_filter = [AttentionFilter, "status", "original_language", "category", "publish_at"]
+    list_filter = [AttentionFilter, StageFilter, "original_language", "category", "publish_at"]
     list_select_related = ["category", "last_edited_by"]
     # No date_hierarchy: its year links cost a DISTINCT over every article on each view
     # (160 ms at 100,000); the publication-date filter does the same job.
@@ -197,9 +238,7 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
-        if article.is_scheduled():
-            return _("scheduled")
-        return article.get_status_display()
+        return workflow.stage_label(article)
 
     @admin.display(description=_("languages"))
     def languages(self, article):
@@ -225,9 +264,35 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(workflow.PUBLISH)
 
+    # The form names the stage as the list does ("scheduled", not the stored "published").
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "status_label"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": [STAGE.get(f, f) for f in options["fields"]]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         article = obj or Article(status=Article.Status.DRAFT)
         context["transitions"] = workflow.available(request.user, article)
+        context["review_comment"] = context["adminform"].form["review_comment"]
+        context["review_notes"] = [
+            {
+                "step": workflow.TRANSITIONS[note.step].said(note.publish_at),
+                "who": notifications.name_of(note.actor) if note.actor else _("someone"),
+                "when": workflow.moment(note.created_at),
+                "comment": note.comment,
+            }
+            for note in (
+                obj.review_notes.select_related("actor")[:REVIEW_NOTES_SHOWN]
+                if obj is not None and obj.pk
+                else []
+            )
+            if note.step in workflow.TRANSITIONS
+        ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -238,19 +303,47 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         name = request.POST.get("_transition")
+        comment = form.cleaned_data.get("review_comment", "").strip()
         if name:
             try:
-                workflow.apply(obj, name, request.user, when=obj.publish_at, save=False)
+                workflow.apply(
+                    obj, name, request.user, when=obj.publish_at, save=False, comment=comment
+                )
             except ValueError as error:
                 # Refused before anything was written: the transaction rolls back.
                 raise PermissionDenied(str(error)) from error
         super().save_model(request, obj, form, change)
         if name:
-            messages.success(
-                request,
-                _("%(title)s: %(action)s.")
-                % {"title": obj, "action": workflow.TRANSITIONS[name].label},
-            )
+            said = workflow.TRANSITIONS[name].said(obj.publish_at)
+            # For History (log_addition/log_change) and for message_user.
+            request.workflow_step = workflow.history_line(said, comment)
+            messages.success(request, _("%(step)s: “%(title)s”") % {"step": said, "title": obj})
+            notifications.announce(request, obj, name, comment)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After a workflow step its confirmation says what happened; Django's "was changed
+        # successfully" beside it would only repeat it. Plain saves keep it.
+        if level == messages.SUCCESS and getattr(request, "workflow_step", None):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    # History names a step ("Published"), with its comment, rather than "No fields changed.".
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self.name_the_step(request, message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self.name_the_step(request, message)
+        return entry
+
+    def name_the_step(self, request, message):
+        step = getattr(request, "workflow_step", None)
+        if step and reversion.is_active():
+            # Fields changed in the same save: reversion's own comment, after the step.
+            reversion.set_comment(f"{step} — {reversion.get_comment()}" if message else step)
 
     # History: reverting to a revision and recovering a deleted article write the stored
     # status and date back as they were. They are workflow moves like any other.
@@ -324,14 +417,17 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
         for article in queryset:
             try:
                 workflow.apply(article, name, request.user)
-                done += 1
             except ValueError as error:
                 self.message_user(request, f"{article}: {error}", messages.WARNING)
+                continue
+            done += 1
+            notifications.announce(request, article, name)
         if done:
+            # No list action schedules: the step's name needs no date.
             self.message_user(
                 request,
-                _("%(action)s: %(count)d article(s).")
-                % {"action": workflow.TRANSITIONS[name].label, "count": done},
+                _("%(step)s: %(count)d article(s).")
+                % {"step": workflow.TRANSITIONS[name].said(timezone.now()), "count": done},
             )
 
     @admin.action(description=_("Submit for review"), permissions=["change"])

@@ -339,3 +339,36 @@ class Article(TimeStamped, Versioned):
     def lead(self) -> str:
         """The article's opening in plain text, in the active language (with fallbacks)."""
         return self.summary or html_to_text(self.body)
+
+
+class ReviewNote(models.Model):
+    """One workflow step taken on an article: which, by whom, when, with what comment.
+
+    Written by ``news.workflow`` for every step; the change form shows the latest to the
+    author, each named in the reader's language from ``step`` (a transition's name).
+    """
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="review_notes", verbose_name=_("article")
+    )
+    step = models.CharField(_("step"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # The publication date the step set: "Scheduled for …" names it.
+    publish_at = models.DateTimeField(_("publication date"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.step} of {self.article_id} by {self.actor_id}"

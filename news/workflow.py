@@ -1,9 +1,14 @@
-"""The life of an article: draft → in review → published (now or scheduled) → archived.
+"""The life of an article: draft → in review → scheduled or published → archived.
 
 One function, ``apply``, moves an article and checks who may do it; the admin's buttons,
 its list actions and the tests all call it, so the rules cannot differ between them.
 Editors may submit and withdraw; only holders of ``news.publish_article`` (Publishers)
-may publish, schedule, unpublish or archive.
+may publish, schedule, unpublish or archive. Each step may carry a comment, and leaves a
+``ReviewNote`` and a History revision named after it ("Submitted for review").
+
+Staff see five stages (``STAGES``): the stored status, except that a published article
+whose time has not come is "scheduled" (``Article.is_scheduled``). Transitions start
+from stages, so a scheduled article can be published now.
 
 Every other way an article's status or publication date can change (a History revert,
 *Recover deleted*, the importer, a shell) is held by ``guard``, which runs before every
@@ -23,84 +28,158 @@ from dataclasses import dataclass
 
 import reversion
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from intloffice.core.audit import audit
 
-from .models import Article
+from .models import Article, ReviewNote
 
 Status = Article.Status
 PUBLISH = "news.publish_article"
 EDIT = "news.change_article"
 
+SCHEDULED = "scheduled"
+# What staff call an article's place in the workflow, everywhere (list, filter, form,
+# messages), in this order.
+STAGES = {
+    Status.DRAFT: Status.DRAFT.label,
+    Status.REVIEW: Status.REVIEW.label,
+    SCHEDULED: _("scheduled"),
+    Status.PUBLISHED: Status.PUBLISHED.label,
+    Status.ARCHIVED: Status.ARCHIVED.label,
+}
+
+
+def stage(article: Article, now: dt.datetime | None = None) -> str:
+    """The article's stage (a key of STAGES): its status, or "scheduled" for a published
+    article whose time has not come."""
+    return SCHEDULED if article.is_scheduled(now) else article.status
+
+
+def stage_label(article: Article) -> str:
+    return str(STAGES[stage(article)])
+
+
+def moment(when: dt.datetime) -> str:
+    """A date and time as staff read it: in the site's zone, named by its abbreviation,
+    in the active language ("1 Dec 2026, 09:00 MSK")."""
+    # Translators: a format of Django's "date" filter; T is the zone (MSK). Russian:
+    # "j E Y, H:i T" (1 декабря 2026, 09:00 MSK); Chinese: "Y年n月j日 H:i T".
+    pattern = pgettext("date and time of a workflow step", "j M Y, H:i T")
+    return formats.date_format(timezone.localtime(when), pattern)
+
 
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
-    sources: frozenset
-    target: str
+    label: str  # the button: what it will do
+    sources: frozenset  # stages
+    target: str  # a status
     permission: str
+    done: str  # the confirmation and History: what it did; %(when)s is the date set
 
+    def said(self, publish_at: dt.datetime) -> str:
+        """What this step did, for an article it left at ``publish_at``."""
+        return str(self.done) % {"when": moment(publish_at)}
+
+
+# Steps that tell the author and the publishers by mail (news.notifications).
+ANNOUNCED = frozenset({"submit", "withdraw", "unpublish", "schedule", "publish"})
 
 TRANSITIONS = {
     t.name: t
     for t in [
         Transition(
-            "submit", _("Submit for review"), frozenset({Status.DRAFT}), Status.REVIEW, EDIT
+            "submit",
+            _("Submit for review"),
+            frozenset({Status.DRAFT}),
+            Status.REVIEW,
+            EDIT,
+            _("Submitted for review"),
         ),
-        Transition("withdraw", _("Back to draft"), frozenset({Status.REVIEW}), Status.DRAFT, EDIT),
+        Transition(
+            "withdraw",
+            _("Back to draft"),
+            frozenset({Status.REVIEW}),
+            Status.DRAFT,
+            EDIT,
+            _("Sent back to draft"),
+        ),
         Transition(
             "publish",
             _("Publish now"),
-            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED}),
+            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED, SCHEDULED}),
             Status.PUBLISHED,
             PUBLISH,
+            _("Published"),
         ),
         Transition(
             "schedule",
             _("Schedule for the publication date"),
-            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED, Status.PUBLISHED}),
+            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED, Status.PUBLISHED, SCHEDULED}),
             Status.PUBLISHED,
             PUBLISH,
+            _("Scheduled for %(when)s"),
         ),
         Transition(
             "unpublish",
             _("Unpublish"),
-            frozenset({Status.PUBLISHED}),
+            frozenset({Status.PUBLISHED, SCHEDULED}),
             Status.DRAFT,
             PUBLISH,
+            _("Sent back to draft"),
         ),
         Transition(
             "archive",
             pgettext_lazy("workflow action", "Archive"),
-            frozenset({Status.PUBLISHED, Status.DRAFT, Status.REVIEW}),
+            frozenset({Status.PUBLISHED, SCHEDULED, Status.DRAFT, Status.REVIEW}),
             Status.ARCHIVED,
             PUBLISH,
+            pgettext_lazy("workflow step done", "Archived"),
         ),
     ]
 }
 
 
+def history_line(text: str, comment: str = "") -> str:
+    """A step as History names it: what it did, and the comment given with it."""
+    if not comment:
+        return text
+    return gettext("%(step)s: “%(comment)s”") % {"step": text, "comment": comment}
+
+
 def available(user, article: Article) -> list[Transition]:
     """The transitions this user may apply to this article now (for buttons)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if article.status in t.sources and user.has_perm(t.permission)
-    ]
+    current = stored_stage(article)
+    return [t for t in TRANSITIONS.values() if current in t.sources and user.has_perm(t.permission)]
+
+
+def stored_stage(article: Article) -> str:
+    """The stage the article is in as stored, before the change at hand (a form may have
+    set a new date on the instance already)."""
+    before = stored_state(article, raw=False)
+    if before is None:
+        return stage(article)
+    return stage(Article(status=before.status, publish_at=before.publish_at))
 
 
 def apply(
-    article: Article, name: str, user, when: dt.datetime | None = None, save: bool = True
+    article: Article,
+    name: str,
+    user,
+    when: dt.datetime | None = None,
+    save: bool = True,
+    comment: str = "",
 ) -> Article:
-    """Move ``article`` through transition ``name`` on behalf of ``user``.
+    """Move ``article`` through transition ``name`` on behalf of ``user``, with an
+    optional ``comment`` (kept in the step's ReviewNote and its History revision).
 
     ``schedule`` publishes at ``when`` (or the article's own publication date), which must
-    lie in the future; ``publish`` publishes at once. Raises PermissionDenied when the
-    user lacks the permission and ValueError when the move makes no sense.
+    lie in the future; ``publish`` publishes at once, a scheduled article too. Raises
+    PermissionDenied when the user lacks the permission and ValueError when the move
+    makes no sense.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -108,8 +187,10 @@ def apply(
     if not user.has_perm(transition.permission):
         audit.warning("%s was refused %s of article %s", user, name, article.pk)
         raise PermissionDenied(f"{user} may not {name} articles")
-    if article.status not in transition.sources:
-        raise ValueError(f"cannot {name} an article that is {article.get_status_display()}")
+    current = stored_stage(article)
+    if current not in transition.sources:
+        raise ValueError(f"cannot {name} an article that is {STAGES[current]}")
+    comment = comment.strip()
     now = timezone.now()
     if name == "publish":
         article.publish_at = now
@@ -120,15 +201,16 @@ def apply(
         article.publish_at = when
     article.status = transition.target
     article.last_edited_by = user if user.is_authenticated else None
-    # The guard before the save lets exactly this state through, once; the save logs it.
-    article._workflow_move = Move(name, user, state_of(article))
+    # The guard before the save lets exactly this state through, once; the save logs it
+    # and writes the step's ReviewNote.
+    article._workflow_move = Move(name, user, state_of(article), step=True, comment=comment)
     if save:
         article.version += 1
-        # A revision (who, when, which action) like an edit; inside the admin's own
+        # A revision (who, when, which step) like an edit; inside the admin's own
         # revision block this joins that one.
         with reversion.create_revision():
             reversion.set_user(user if user.is_authenticated else None)
-            reversion.set_comment(str(transition.label))
+            reversion.set_comment(history_line(transition.said(article.publish_at), comment))
             article.save(
                 update_fields=["status", "publish_at", "last_edited_by", "version", "updated_at"]
             )
@@ -183,6 +265,8 @@ class Move:
     actor: object
     state: State
     via: str = ""
+    step: bool = False  # a transition through ``apply``: it leaves a ReviewNote
+    comment: str = ""
 
 
 _acting: ContextVar[Acting | None] = ContextVar("workflow_acting", default=None)
@@ -301,6 +385,14 @@ def saved(sender, instance: Article, raw=False, update_fields=None, **kwargs) ->
     move = instance.__dict__.pop("_workflow_logged", None)
     if move is not None:
         record(instance, move.name, move.actor, move.via)
+        if move.step:
+            ReviewNote.objects.create(
+                article=instance,
+                step=move.name,
+                actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+                comment=move.comment,
+                publish_at=instance.publish_at,
+            )
     instance.remember_workflow_state(update_fields)
 
 

@@ -137,7 +137,7 @@ def test_editor_submits_publisher_schedules_and_the_article_appears_by_itself(
     screenshot(editor, "admin-1-editor-fills-the-new-article")
     workflow_button(editor, "submit").click()
     expect(editor).to_have_url(f"{base}/admin/news/article/")
-    expect(editor.locator(".messagelist")).to_contain_text("Submit for review")
+    expect(editor.locator(".messagelist")).to_contain_text("Submitted for review")
     screenshot(editor, "admin-2-editor-submitted-for-review")
 
     article = Article.objects.get(slug=SLUG)
@@ -183,7 +183,7 @@ def test_editor_submits_publisher_schedules_and_the_article_appears_by_itself(
     screenshot(publisher, "admin-4-publisher-sets-the-publication-date")
     workflow_button(publisher, "schedule").click()
     expect(publisher).to_have_url(re.compile(re.escape(f"{base}/admin/news/article/?")))
-    expect(publisher.locator(".messagelist")).to_contain_text("Schedule for the publication date")
+    expect(publisher.locator(".messagelist")).to_contain_text("Scheduled for")
     screenshot(publisher, "admin-5-publisher-scheduled")
 
     article.refresh_from_db()
