@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 
 
@@ -9,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Connect the login receivers (those of logins after axes': see answer_with_429).
         from . import audit, logins  # noqa: F401
-        from .search import refresh_on_save, searchable_models
+        from .search import refresh_on_save, register_sqlite_functions, searchable_models
 
         # Every save keeps the row's search vector current with one UPDATE, for each model
         # that declares search_fields. Bulk writes bypass signals: their callers refresh
@@ -18,3 +19,5 @@ class CoreConfig(AppConfig):
             post_save.connect(
                 refresh_on_save, sender=model, dispatch_uid=f"search-{model._meta.label}"
             )
+        # The SQLite fallback matches in a Python function each connection must know.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="search-sqlite")

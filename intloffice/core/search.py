@@ -6,40 +6,93 @@ model, and ``intloffice.core.apps`` keeps their vectors current on every save. T
 engine knows no app: the site's search page (intloffice.website.search) and the admin's
 search box call it with their own querysets.
 
-On PostgreSQL each row stores a ``search_vector`` computed in SQL from its text columns:
-English columns with the ``english`` configuration, Russian with ``russian``, and the rest
-(Chinese, aliases, short names) with ``simple``. Chinese has no spaces between words, so
-every CJK character is made a word of its own, in the vector and in the query, where a run
-of characters becomes a phrase (``西 <-> 安``): a Chinese query then matches any substring.
-The reader's text is parsed by ``websearch_to_tsquery`` under all three configurations,
-ORed, so a Russian word in another form and an English plural both match.
+Search forgives how people type, the same way on both databases:
 
-Elsewhere (SQLite) every word of the query must be contained in one of the same columns.
+- An apostrophe inside a word is dropped, in the text and in the query, whichever of the
+  apostrophes it is (' ’ ʼ ‘ ` ′): "Xi’an" as phones type it, "Xi'an", "Xian" and "xian"
+  are one word.
+- A word of the query also matches as its stem, found by the Snowball stemmers (Russian
+  and English): "Арсеньева" finds "Арсеньев", "университетов" finds "университет".
+- Chinese has no spaces between words, so every CJK character is a word of its own: a run
+  of characters in the query matches wherever those characters stand together.
+
+On PostgreSQL each row stores a ``search_vector`` computed in SQL from its text columns:
+English columns with the ``english`` configuration, Russian with ``russian`` and also
+``simple`` (the words as written), and the rest (Chinese, aliases, short names) with
+``simple``; every CJK character is spaced out into a word of its own, and a run of them in
+the query becomes a phrase (``西 <-> 安``). The reader's text is parsed by
+``websearch_to_tsquery`` under all three configurations, ORed; and word by word, each
+word may also match as a prefix, its stem (``арсеньев:*``). Why both: the Russian
+Snowball stemmer cuts a surname in the nominative further than in other cases
+("Арсеньев" to ``арсен``, "Арсеньева" to ``арсеньев``), so stems compared with stems miss;
+the stem of the query as the beginning of a word as written finds every form.
+
+Elsewhere (SQLite, the development database) every word of the query, or its stem, must be
+contained in one of the same columns, compared by a Python function SQLite calls on each
+row (``sqlite_matches``): its text with HTML tags and character references decoded,
+apostrophes inside words dropped and case folded in any script; the stems are the same
+Snowball stems (the ``snowballstemmer`` package). SQLite's FTS5 was the other way, not
+taken: it is a second index to keep in step with every write on the database that serves
+development, its stemmer (porter) is English only, and its trigram tokenizer, which finds
+parts of Chinese text, needs three characters (西安 has two). A Python function costs a
+full scan, as LIKE did: fine for a development database's few hundred articles.
 """
 
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import reduce
-from operator import add, or_
+from functools import lru_cache, reduce
+from operator import add, and_, or_
 from typing import NamedTuple
 
+import snowballstemmer
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Count, F, Func, Model, Q, QuerySet, TextField, Value, Window
-from django.utils.html import escape
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Func,
+    Model,
+    QuerySet,
+    TextField,
+    Value,
+    Window,
+)
 from modeltranslation.utils import build_localized_fieldname
 
-from .text import CJK_CHARACTERS
+from .text import CJK_CHARACTERS, html_to_text
 
 MAX_QUERY_LENGTH = 200
-# Each word becomes a group of ORed LIKEs on SQLite, whose parser refuses deep expressions.
+# Each word of the query becomes several tsqueries (or forms to look for): a bound on work.
 MAX_TERMS = 8
 
 CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
+# Languages whose columns are also indexed as written, for the stems of the query to find.
+AS_WRITTEN = {"ru"}
+
+# The apostrophes people type: ASCII, typographic (phones and word processors), the
+# modifier letter, the opening quote and the backtick and prime typed in their stead.
+APOSTROPHES = "'\u2019\u02bc\u2018`\u2032"
+# An apostrophe between two letters or digits is dropped; one at a word's edge (the
+# rectors' forum, a ‘quote’) separates words as any punctuation does.
+_APOSTROPHE_RUN = re.compile(f"[{APOSTROPHES}]+")
+# The same in PostgreSQL's regular expressions: between characters that are neither space
+# nor punctuation (written so, [[:alnum:]] would be ASCII only in a database of the C locale).
+_PG_WORD_CHARACTER = f"[^[:space:][:punct:]{APOSTROPHES}]"
+PG_INNER_APOSTROPHES = f"(?<={_PG_WORD_CHARACTER})[{APOSTROPHES}]+(?={_PG_WORD_CHARACTER})"
+# Stored bodies are escaped: "Xi'an" is "Xi&#x27;an" there (or &#39;, &apos;, &rsquo;…).
+PG_APOSTROPHE_REFERENCES = r"&(#[xX]0*27|#0*39|apos|rsquo|lsquo|#[xX]0*2019|#0*8217);"
+
+# Words shorter than this are looked for whole; longer ones also by their stem, and stems
+# shorter than this are not used (they would match too much).
+STEMMED_LENGTH = 4
+MIN_STEM_LENGTH = 3
 
 
 class Indexed(NamedTuple):
@@ -91,12 +144,16 @@ def search_vector(fields: Iterable[Indexed]):
         for column, language in columns(indexed):
             text = F(column)
             if indexed.html:
+                text = _regexp_replace(text, PG_APOSTROPHE_REFERENCES, "'")
                 # Tags and entities become spaces: "</p><p>" must not glue two words.
                 text = _regexp_replace(text, r"<[^>]*>|&#?[0-9A-Za-z]+;", " ")
+            text = _regexp_replace(text, PG_INNER_APOSTROPHES, "")
             # In every column, not only Chinese: an alias or an English text may quote one.
             text = _regexp_replace(text, f"[{CJK_CHARACTERS}]", r" \& ")
             config = TEXT_SEARCH_CONFIGS.get(language, "simple")
             vectors.append(SearchVector(text, config=config, weight=indexed.weight))
+            if language in AS_WRITTEN:
+                vectors.append(SearchVector(text, config="simple", weight=indexed.weight))
     return reduce(add, vectors)
 
 
@@ -110,6 +167,19 @@ def refresh_search_vectors(queryset: QuerySet) -> int:
         return 0
     fields = queryset.model.search_fields
     return queryset.order_by().update(search_vector=search_vector(fields))
+
+
+def refresh_in_migration(apps, schema_editor, app_label: str, fields: dict) -> None:
+    """For a data migration: recompute the stored vectors of an app's models, given as
+    {model name: the Indexed fields at the migration's time}. PostgreSQL only: the column
+    is unused elsewhere."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, indexed in fields.items():
+        model = apps.get_model(app_label, name)
+        model.objects.using(schema_editor.connection.alias).update(
+            search_vector=search_vector(indexed)
+        )
 
 
 def refresh_on_save(sender, instance, using, update_fields=None, **kwargs):
@@ -142,6 +212,7 @@ def clean_query(raw: str) -> tuple[str, bool]:
 
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def query_terms(text: str) -> list[str]:
@@ -161,6 +232,55 @@ def query_terms(text: str) -> list[str]:
     return list(terms.values())[:MAX_TERMS]
 
 
+def without_apostrophes(text: str) -> str:
+    """The text with the apostrophes inside its words dropped: "Xi’an" -> "Xian"."""
+
+    # Found by the apostrophes, then their neighbours looked at: a pattern that looked
+    # behind at every character took half the SQLite fallback's time.
+    def inner(match: re.Match) -> str:
+        start, end = match.span()
+        before, after = text[start - 1 : start], text[end : end + 1]
+        return "" if before.isalnum() and after.isalnum() else match.group()
+
+    return _APOSTROPHE_RUN.sub(inner, text)
+
+
+def fold(text: str) -> str:
+    """Text as the SQLite fallback compares it: apostrophes inside words dropped, case folded."""
+    return without_apostrophes(text).casefold()
+
+
+@lru_cache(maxsize=4096)
+def stems(word: str) -> tuple[str, ...]:
+    """The beginnings a word's other forms share: its Russian and English stems, each cut
+    to where it still agrees with the word. The English stemmer writes a final y as i
+    ("university" and "universities" -> "universiti"): its stems lose a final i, so that
+    "universit" begins both words.
+
+    Only words of STEMMED_LENGTH letters or more, and stems of MIN_STEM_LENGTH or more;
+    the word itself is not repeated. Each call makes its own stemmers: they keep state
+    while they work, and a site serves requests in several threads.
+    """
+    word = word.casefold()
+    if len(word) < STEMMED_LENGTH or not _WORD.fullmatch(word) or CJK_RUN.search(word):
+        return ()
+    found = set()
+    for language in ("russian", "english"):
+        stem = snowballstemmer.stemmer(language).stemWord(word)
+        if language == "english" and stem.endswith("i"):
+            stem = stem[:-1]
+        stem = os.path.commonprefix([word, stem])
+        if MIN_STEM_LENGTH <= len(stem) < len(word):
+            found.add(stem)
+    return tuple(sorted(found, key=len))
+
+
+def word_forms(term: str) -> list[str]:
+    """What the SQLite fallback looks for, any of them: the term folded, and a word's stems."""
+    folded = " ".join(fold(term).split())
+    return [folded, *stems(folded)]
+
+
 def cjk_phrases(text: str) -> str:
     """Every run of CJK characters as a quoted phrase of single characters: 西安 -> "西 安"."""
 
@@ -172,44 +292,103 @@ def cjk_phrases(text: str) -> str:
     return CJK_RUN.sub(spaced, text)
 
 
-def text_search_query(text: str):
-    prepared = cjk_phrases(text)
+def _websearch(text: str, invert: bool = False):
+    """The text parsed by websearch_to_tsquery under each configuration, ORed (or, inverted,
+    none of them ANDed)."""
     queries = [
-        SearchQuery(prepared, config=config, search_type="websearch")
+        SearchQuery(cjk_phrases(text), config=config, search_type="websearch", invert=invert)
         for config in ("english", "russian", "simple")
     ]
-    return reduce(or_, queries)
+    return reduce(and_ if invert else or_, queries)
 
 
-def _case_variants(term: str, html_field: bool) -> set[str]:
-    # SQLite's LIKE ignores case for ASCII letters only: "арсеньев" would not find
-    # "Арсеньев". The common spellings are tried; a word typed in another mixed case than
-    # the text's ("спбпу" for "СПбПУ") is not found, which full-text search on PostgreSQL
-    # does not suffer from.
-    forms = {term, term.lower(), term.upper(), term[:1].upper() + term[1:].lower()}
-    if html_field:
-        # Bodies are stored escaped: "Xi'an" is "Xi&#x27;an" there.
-        forms |= {escape(form) for form in forms}
-    return forms
+def _excluded(text: str) -> set[str]:
+    """The words the reader excluded with a leading minus, folded: "-Shanghai" (within
+    quotes a minus is no operator)."""
+    return {
+        fold(term)
+        for _phrase, word in _TOKENS.findall(text)
+        if word.startswith("-")
+        for term in query_terms(word[1:])
+    }
 
 
-def containment(model: type[Model], terms: list[str]) -> Q:
-    """Every term contained, whatever the case, in one of the indexed columns (the fallback)."""
-    condition = Q()
+def text_search_query(text: str, terms: list[str]):
+    """The tsquery of a reader's query: the whole text as websearch_to_tsquery reads it (with
+    its OR and -word), or else every term, each under any configuration or by its stem."""
+    text = without_apostrophes(text)
+    whole = _websearch(text)
+    excluded = _excluded(text)
+    each = []
     for term in terms:
-        anywhere = Q()
-        for indexed in model.search_fields:
-            for column, _code in columns(indexed):
-                for form in sorted(_case_variants(term, indexed.html)):
-                    anywhere |= Q(**{f"{column}__icontains": form})
-        condition &= anywhere
-    return condition
+        term = without_apostrophes(term)
+        if fold(term) in excluded:
+            continue
+        query = _websearch(f'"{term}"' if " " in term else term)
+        for stem in stems(term):
+            # A raw tsquery: a stem is letters and digits only, so it cannot be an operator.
+            query |= SearchQuery(f"{stem}:*", config="simple", search_type="raw")
+        each.append(query)
+    if not each:
+        return whole
+    every = reduce(and_, each)
+    for word in sorted(excluded):
+        every &= _websearch(word, invert=True)
+    return whole | every
+
+
+# The SQLite fallback
+
+SQLITE_MATCHES = "intloffice_search_matches"
+
+
+@lru_cache(maxsize=256)
+def _needles(forms: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(term) for term in json.loads(forms))
+
+
+def sqlite_matches(forms: str, html_columns: str, *values: str | None) -> bool:
+    """Whether every term (a JSON list of each term's forms) has one of its forms contained
+    in one of the column values; ``html_columns`` marks with "1" the values that are HTML."""
+    texts = []
+    for value, html in zip(values, html_columns, strict=True):
+        if value:
+            texts.append(fold(html_to_text(value) if html == "1" else value))
+    return all(
+        any(form in text for form in needles for text in texts) for needles in _needles(forms)
+    )
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """connection_created receiver: teach each SQLite connection ``sqlite_matches``."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_MATCHES, -1, sqlite_matches, deterministic=True
+        )
+
+
+def containment(model: type[Model], terms: list[str]) -> Func:
+    """Every term, or a stem of it, contained in one of the indexed columns (the fallback)."""
+    indexed_columns = [
+        (column, indexed.html) for indexed in model.search_fields for column, _ in columns(indexed)
+    ]
+    forms = json.dumps([word_forms(term) for term in terms], ensure_ascii=False)
+    return Func(
+        Value(forms),
+        Value("".join("1" if html else "0" for _column, html in indexed_columns)),
+        *(F(column) for column, _html in indexed_columns),
+        function=SQLITE_MATCHES,
+        output_field=BooleanField(),
+    )
+
+
+# Searching
 
 
 def matching(queryset: QuerySet, text: str, terms: list[str]) -> QuerySet:
     """The queryset's rows matching the query, unordered."""
     if uses_full_text(queryset):
-        return queryset.filter(search_vector=text_search_query(text))
+        return queryset.filter(search_vector=text_search_query(text, terms))
     return queryset.filter(containment(queryset.model, terms))
 
 
@@ -217,7 +396,7 @@ def search(queryset: QuerySet, text: str, terms: list[str], *ordering) -> QueryS
     """The queryset's rows matching the query, best first, then by ``ordering``."""
     matches = matching(queryset.defer("search_vector"), text, terms)
     if uses_full_text(queryset):
-        query = text_search_query(text)
+        query = text_search_query(text, terms)
         matches = matches.annotate(rank=SearchRank(F("search_vector"), query))
         return matches.order_by("-rank", *ordering)
     return matches.order_by(*ordering)
@@ -235,7 +414,7 @@ def best_of_first(
     """
     matches = matching(queryset, text, terms)
     if uses_full_text(queryset):
-        rank = SearchRank(F("search_vector"), text_search_query(text))
+        rank = SearchRank(F("search_vector"), text_search_query(text, terms))
         rows = list(matches.annotate(rank=rank).values_list("pk", "rank")[: limit + 1])
     else:
         rows = [(pk, 0) for pk in matches.values_list("pk", flat=True)[: limit + 1]]

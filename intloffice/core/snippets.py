@@ -8,30 +8,38 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search import CJK_RUN
+from .search import APOSTROPHES, CJK_RUN, STEMMED_LENGTH, stems, without_apostrophes
 
 SNIPPET_LENGTH = 200  # characters, about 30 English words; Chinese has no words to count
 SNIPPET_LEAD = 60  # characters of context shown before the first match
 
 
 def highlighter(terms: list[str]) -> re.Pattern | None:
-    """A pattern for the words to mark: whole short words, longer ones with their endings.
+    """A pattern for the words to mark: short words whole, longer ones from their stem on.
 
-    A rough stand-in for the stemming PostgreSQL did, for display only: "university"
-    also marks "universities", "университетов" marks "университет".
+    The stems are the engine's (search.stems), so what is marked is what matched:
+    "university" also marks "universities", "Арсеньева" marks "Арсеньев". Apostrophes
+    are forgiven as in matching: "Xian" and "Xi’an" mark "Xi'an".
     """
     patterns = set()
     for word in {word for term in terms for word in term.split()}:
         if CJK_RUN.search(word):
             patterns.add(re.escape(word))
-        elif len(word) <= 3:
+            continue
+        word = without_apostrophes(word)
+        if len(word) < STEMMED_LENGTH:
             patterns.add(rf"(?<!\w){re.escape(word)}(?!\w)")
         else:
-            stem = word[:-2] if len(word) >= 6 and word.isalpha() else word
-            patterns.add(rf"(?<!\w){re.escape(stem)}\w*")
+            stem = min((word, *stems(word)), key=len)
+            patterns.add(rf"(?<!\w){_apostrophes_between(stem)}\w*")
     if not patterns:
         return None
     return re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _apostrophes_between(word: str) -> str:
+    """A pattern for the word with any apostrophes between its letters: xian -> x'?i'?a'?n."""
+    return f"[{APOSTROPHES}]?".join(re.escape(character) for character in word)
 
 
 def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
