@@ -16,7 +16,7 @@ def recompute_search_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0005_article_newest_idx"),
+        ("news", "0006_review_comments"),
     ]
 
     operations = [
