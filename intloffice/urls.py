@@ -8,6 +8,10 @@ from django.urls import include, path
 from intloffice.core import media
 from intloffice.website import search, sitemaps, views
 
+# The office's name, in the reader's language (lazy), where Django says "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

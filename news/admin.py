@@ -25,13 +25,13 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core import search
-from intloffice.core.pages import content_languages
+from intloffice.core.admin_helpers import GuidedAdmin, language_status
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 from news.pagination import RememberedCountPaginator
 
-from . import notifications, workflow
+from . import notifications, richtext, workflow
 from .models import ATTENTION, Article, Category, Tag
 
 # History keeps what editors write. The version number, the last editor and the search
@@ -45,15 +45,17 @@ class LabelForm(SlugFromTitle, forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class CategoryAdmin(GuidedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     form = LabelForm
+    verbose_name_as_object = pgettext_lazy("accusative", "category")
     list_display = ["name", "slug"]
     search_fields = ["slug", *localized_fields("name")]
 
 
 @admin.register(Tag)
-class TagAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class TagAdmin(GuidedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     form = LabelForm
+    verbose_name_as_object = pgettext_lazy("accusative", "tag")
     list_display = ["name", "slug"]
     search_fields = ["slug", *localized_fields("name")]
 
@@ -160,8 +162,12 @@ REVIEW_NOTES_SHOWN = 5
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(GuidedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     form = ArticleForm
+    verbose_name_as_object = pgettext_lazy("accusative", "article")
+    # Someone who may only view a live article reads its text, not its HTML source.
+    html_fields = ("body",)
+    html_cleaner = staticmethod(richtext.sanitize)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
@@ -191,7 +197,7 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     ]
     actions = ["submit_for_review", "publish_now", "unpublish", "archive"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "byline", "based_on_version"]}),
+        (None, {"fields": ["title", "summary", "body", "byline", "based_on_version"]}),
         (
             _("Publishing"),
             {"fields": ["status", "publish_at", "original_language", "last_edited_by"]},
@@ -222,6 +228,8 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
                 ],
             },
         ),
+        # Made from the title in whichever language it is written: rarely typed.
+        (_("Advanced"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):
@@ -242,7 +250,8 @@ class ArticleAdmin(VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("languages"))
     def languages(self, article):
-        return " ".join(code for code in content_languages(article, "body")) or "—"
+        """Which languages have both a title and a text, and which are missing."""
+        return language_status(article, "title", "body")
 
     def has_change_permission(self, request, obj=None):
         # What is live changes only through a publisher.

@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
+from intloffice.core.admin_helpers import EditedInline, GuidedAdmin
 from intloffice.core.audit import AuditedAdmin
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.time_zones import LocalTimesForm, utc_offset
@@ -25,8 +28,13 @@ reversion.register(Membership, exclude=ROW_FACTS[1:])
 reversion.register(Participation, exclude=ROW_FACTS[1:])
 
 
-class StaffAdmin(AuditedAdmin, VersionedAdmin, CompareVersionAdmin):
+class StaffAdmin(GuidedAdmin, AuditedAdmin, VersionedAdmin, CompareVersionAdmin):
     """Stale saves refused, every change in History and in the audit log."""
+
+
+# Only the countries that some row has: not the world's 250.
+USED_COUNTRIES = ("country", CountryFilter)
+ADVANCED = _("Advanced")
 
 
 class EntityForm(SlugFromTitle, VersionedForm):
@@ -61,16 +69,18 @@ class MemberInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     form = OrganizationForm
+    verbose_name_as_object = pgettext_lazy("accusative", "organisation")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", USED_COUNTRIES]
     search_fields = ["short_name", "slug", "aliases", *localized_fields("name", "city")]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline, MemberInline]
     fieldsets = [
-        (None, {"fields": ["kind", "name", "short_name", "slug", "aliases", "parent"]}),
+        (None, {"fields": ["kind", "name", "short_name", "aliases", "parent"]}),
         (_("Where"), {"fields": ["country", "city", "website"]}),
         (_("About"), {"fields": ["description", "member_count", "logo"]}),
+        (ADVANCED, {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
 
@@ -91,6 +101,7 @@ class PersonParticipationInline(ParticipationInline):
 @admin.register(Person)
 class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
     form = EntityForm
+    verbose_name_as_object = pgettext_lazy("accusative", "person")
     list_display = ["name", "position", "organization", "updated_at"]
     list_filter = ["organization__kind"]
     list_select_related = ["organization"]
@@ -98,9 +109,10 @@ class PersonAdmin(StaffAdmin, TabbedTranslationAdmin):
     autocomplete_fields = ["organization"]
     inlines = [PersonParticipationInline]
     fieldsets = [
-        (None, {"fields": ["honorific", "name", "slug", "aliases"]}),
+        (None, {"fields": ["honorific", "name", "aliases"]}),
         (_("Role"), {"fields": ["position", "organization", "public_contact"]}),
         (_("About"), {"fields": ["bio", "photo", "photo_alt"]}),
+        (ADVANCED, {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
 
@@ -123,10 +135,11 @@ def local_time(event, value) -> str | None:
 class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
     form = EventForm
     list_display = ["name", "kind", "local_start", "local_end", "format", "city"]
-    list_filter = ["kind", "format", "country"]
+    list_filter = ["kind", "format", USED_COUNTRIES]
     date_hierarchy = "start"
     search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
     autocomplete_fields = ["organizers", "parent"]
+    verbose_name_as_object = pgettext_lazy("accusative", "event")
     inlines = [EventParticipationInline]
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "aliases", "parent", "organizers"]}),
@@ -155,8 +168,13 @@ class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
         return local_time(event, event.end)
 
 
+# Memberships and participations are edited in the forms of the organisations, people and
+# events they join (the inlines above).
+
+
 @admin.register(Membership)
-class MembershipAdmin(StaffAdmin, admin.ModelAdmin):
+class MembershipAdmin(EditedInline, StaffAdmin, admin.ModelAdmin):
+    verbose_name_as_object = pgettext_lazy("accusative", "membership")
     list_display = ["member", "association", "since", "role"]
     list_filter = ["association"]
     list_select_related = ["member", "association"]
@@ -165,7 +183,8 @@ class MembershipAdmin(StaffAdmin, admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(StaffAdmin, TabbedTranslationAdmin):
+class ParticipationAdmin(EditedInline, StaffAdmin, TabbedTranslationAdmin):
+    verbose_name_as_object = pgettext_lazy("accusative", "participation")
     list_display = ["person", "event", "role"]
     list_filter = ["event__kind"]
     list_select_related = ["person", "event"]

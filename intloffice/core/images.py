@@ -10,6 +10,8 @@ file Pillow wrote, never the bytes or the name a browser sent.
 An image that is replaced, cleared or whose object is deleted leaves nothing behind: once
 the transaction commits, the old file, its renditions and sorl-thumbnail's records of
 them are deleted (a rolled-back save deletes nothing), unless another row still uses it.
+
+A checked upload survives a form sent back for another field's error (``kept_uploads``).
 """
 
 import io
@@ -28,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sorl.thumbnail import default as thumbnails
 from sorl.thumbnail.images import ImageFile
+
+from .kept_uploads import KeepsCheckedUpload, KeptImage, KeptImageInput
 
 # 10 MB: a camera JPEG is 3-8 MB; anything larger is a scan or a mistake.
 MAX_BYTES = 10 * 1024 * 1024
@@ -182,13 +186,15 @@ def normalised(file) -> ContentFile:
     return result
 
 
-class ProcessedImageFormField(forms.ImageField):
+class ProcessedImageFormField(KeepsCheckedUpload, forms.ImageField):
     """An image upload checked and re-encoded by ``normalised()``: cleaning returns the
     new file, so a form saves the server's version or nothing at all."""
 
     default_error_messages = {**forms.ImageField.default_error_messages, **MESSAGES}
 
     def to_python(self, data):
+        if isinstance(data, KeptImage):
+            return data  # checked and re-encoded when it was first sent
         # FileField's checks (empty file, missing name), not ImageField's: it would open
         # the upload with every Pillow decoder, which is what we avoid.
         data = forms.FileField.to_python(self, data)
@@ -281,7 +287,9 @@ class ProcessedImageField(models.ImageField):
         )
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": ProcessedImageFormField, **kwargs})
+        # Not the admin's file widget: this one renders the same, and keeps the upload.
+        kwargs = {"form_class": ProcessedImageFormField, **kwargs, "widget": KeptImageInput}
+        return super().formfield(**kwargs)
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()

@@ -11,8 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class VersionInput(forms.HiddenInput):
+    def id_for_label(self, id_):
+        # The admin prints a label even for a hidden field: one pointing at a hidden input
+        # is invalid HTML (the Nu checker).
+        return None
+
+
 class VersionField(forms.IntegerField):
-    widget = forms.HiddenInput
+    widget = VersionInput
 
     def has_changed(self, initial, data):
         # An inline row someone else saved meanwhile is not "changed" by this person:

@@ -82,7 +82,7 @@ def log_in(page, base: str, username: str) -> None:
 
 def show_language(page, field: str, language: str) -> None:
     """Click the language tab above a translated field (modeltranslation's tabs)."""
-    page.locator(f'a[href="#tab_id_{field}_{language}"]').click()
+    page.locator(f'li[aria-controls="tab_id_{field}_{language}"]').click()
     expect(page.locator(f"#id_{field}_{language}")).to_be_attached()
 
 
@@ -125,6 +125,7 @@ def test_editor_submits_publisher_schedules_and_the_article_appears_by_itself(
     editor.locator("#id_title_en").fill(TITLE_EN)
     show_language(editor, "title", "ru")
     editor.locator("#id_title_ru").fill(TITLE_RU)
+    editor.locator("summary", has_text="Advanced").click()  # the slug is tucked away there
     editor.locator("#id_slug").fill(SLUG)
     type_into_editor(editor, "body_en", BODY_EN)
     show_language(editor, "body", "ru")
