@@ -98,6 +98,7 @@ def test_editor_submits_with_a_comment_publisher_schedules_then_publishes_now(
     log_in(editor, base, "editor")
     editor.goto(f"{base}/admin/news/article/add/")
     editor.locator("#id_title_en").fill(TITLE)
+    editor.locator("summary", has_text="Advanced").click()  # the slug is tucked away there
     editor.locator("#id_slug").fill(SLUG)
     type_into_editor(editor, "body_en", "Thirty students spend January at HIT.")
     editor.get_by_label("Comment for the author and the publishers (optional)").fill(SUBMIT_NOTE)
