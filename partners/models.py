@@ -80,7 +80,7 @@ class Organization(Entity):
     url_name = "partners:organization_detail"
     search_fields = (
         Indexed("name", "A"),
-        Indexed("short_name", "B", translated=False),
+        Indexed("short_name", "B"),
         Indexed("aliases", "B", translated=False),
         Indexed("city", "C"),
         Indexed("description", "C"),
