@@ -80,3 +80,17 @@ def test_an_organisation_is_found_by_its_short_name_in_any_language(client, db, 
     for page_language in ("en", language):
         response = client.get(f"/{page_language}/search/", {"q": query})
         assert f'href="/{page_language}/partners/hit/"' in response.text, page_language
+
+
+def test_the_host_university_and_its_offices_are_ours_the_rest_partners(db, settings):
+    from partners.models import Organization
+    from tests.factories import make_organization
+
+    host = make_organization(slug="home-university")
+    office = make_organization(slug="home-office", kind="office", parent=host)
+    partner = make_organization(slug="partner-university")
+    partners_office = make_organization(slug="partner-office", kind="office", parent=partner)
+    settings.SITE_HOST_ORGANIZATION = "home-university"
+    assert set(Organization.objects.ours()) == {host, office}
+    assert set(Organization.objects.partners()) == {partner, partners_office}
+    assert host.is_host() and not office.is_host() and not partner.is_host()
