@@ -297,6 +297,20 @@ STORAGES = {
 
 SITE_NAME = _("International Office")
 SITE_UNIVERSITY = _("Peter the Great St. Petersburg Polytechnic University")
+# The university the office belongs to, by its organisation's slug: shown as "us" (on its
+# own page, apart from the partners), never as one of the partners.
+SITE_HOST_ORGANIZATION = os.environ.get("DJANGO_SITE_HOST_ORGANIZATION", "spbpu")
+# The office's contacts in every page's footer. The defaults are SPbPU's International
+# Office, translated with the interface; a value set in the environment is shown as written.
+OFFICE_ADDRESS = os.environ.get("DJANGO_OFFICE_ADDRESS") or _(
+    "29 Polytechnicheskaya Street, St. Petersburg 195251, Russia"
+)
+OFFICE_EMAIL = os.environ.get("DJANGO_OFFICE_EMAIL", "international@spbstu.ru")
+OFFICE_PHONE = os.environ.get("DJANGO_OFFICE_PHONE", "+7 812 297-16-16")
+OFFICE_HOURS = os.environ.get("DJANGO_OFFICE_HOURS") or _(
+    "Monday to Friday, 9:00–17:00 (Moscow time)"
+)
+UNIVERSITY_WEBSITE = os.environ.get("DJANGO_UNIVERSITY_WEBSITE", "https://www.spbstu.ru/")
 
 # Logs and error reports (intloffice/core/logs.py). Errors go to Sentry when SENTRY_DSN is set,
 # else by mail to DJANGO_ADMINS ("Name <address>, ...") through EMAIL_URL.

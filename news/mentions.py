@@ -63,7 +63,7 @@ class MentionMatcher:
         name_columns = [build_localized_fieldname("name", code) for code in languages]
         names: dict[str, dict[int, list[str]]] = {}
         sources = [
-            ("organizations", Organization, ["short_name"]),
+            ("organizations", Organization, localized_fields("short_name")),
             ("people", Person, []),
             ("events", Event, []),
         ]

@@ -136,7 +136,8 @@ class ArticleDetailView(DetailPage, DetailView):
 
 
 def neighbours(article) -> dict:
-    """The previous and next public articles and the latest related ones.
+    """The previous and next public articles and the latest related ones, the related
+    leaving out the previous and next (a reader is not offered one article twice).
 
     Two queries, run once per content generation (freshness.remember): the neighbours
     by key on the public index, and the articles sharing a partner or an event.
@@ -149,7 +150,11 @@ def neighbours(article) -> dict:
         following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]
         # Scalar subqueries: each runs once, then the rows are fetched by primary key.
         rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
-        related = public.sharing_links_with(article).newest_first()[:RELATED_ARTICLES]
+        related = (
+            public.sharing_links_with(article)
+            .exclude(pk__in=[row.pk for row in rows])
+            .newest_first()[:RELATED_ARTICLES]
+        )
         return {
             "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
             "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),

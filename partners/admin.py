@@ -73,7 +73,7 @@ class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
     list_filter = ["kind", USED_COUNTRIES]
-    search_fields = ["short_name", "slug", "aliases", *localized_fields("name", "city")]
+    search_fields = ["slug", "aliases", *localized_fields("name", "short_name", "city")]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline, MemberInline]
     fieldsets = [

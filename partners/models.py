@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -47,6 +48,19 @@ class Entity(TimeStamped, Versioned):
         return reverse(self.url_name, kwargs={"slug": self.slug})
 
 
+class OrganizationQuerySet(models.QuerySet):
+    """The host university (settings.SITE_HOST_ORGANIZATION) and its own offices are "us":
+    the site shows them apart from the partners."""
+
+    def ours(self):
+        host = settings.SITE_HOST_ORGANIZATION
+        return self.filter(Q(slug=host) | Q(parent__slug=host))
+
+    def partners(self):
+        host = settings.SITE_HOST_ORGANIZATION
+        return self.exclude(slug=host).exclude(parent__slug=host)
+
+
 class Organization(Entity):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("association")
@@ -77,10 +91,12 @@ class Organization(Entity):
         help_text=_("For example, a representative office belongs to its university."),
     )
 
+    objects = OrganizationQuerySet.as_manager()
+
     url_name = "partners:organization_detail"
     search_fields = (
         Indexed("name", "A"),
-        Indexed("short_name", "B", translated=False),
+        Indexed("short_name", "B"),
         Indexed("aliases", "B", translated=False),
         Indexed("city", "C"),
         Indexed("description", "C"),
@@ -93,6 +109,10 @@ class Organization(Entity):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def is_host(self) -> bool:
+        """Whether this is the university the office belongs to: "us", not a partner."""
+        return self.slug == settings.SITE_HOST_ORGANIZATION
 
 
 class Membership(TimeStamped, Versioned):

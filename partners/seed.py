@@ -16,7 +16,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORGANIZATIONS = {
     "aturc": {
         "kind": Organization.Kind.ASSOCIATION,
-        "short_name": "ATURC",
+        "short_name_en": "ATURC",
+        "short_name_ru": "АТУРК",
+        "short_name_zh_hans": "中俄工科大学联盟",
         "name_en": "Association of Technical Universities of Russia and China",
         "name_ru": "Ассоциация технических университетов России и Китая",
         "name_zh_hans": "中俄工科大学联盟",
@@ -36,7 +38,9 @@ ORGANIZATIONS = {
     },
     "spbpu": {
         "kind": Organization.Kind.UNIVERSITY,
-        "short_name": "SPbPU",
+        "short_name_en": "SPbPU",
+        "short_name_ru": "СПбПУ",
+        "short_name_zh_hans": "圣彼得堡理工大学",
         "name_en": "Peter the Great St. Petersburg Polytechnic University",
         "name_ru": "Санкт-Петербургский политехнический университет Петра Великого",
         "name_zh_hans": "圣彼得堡彼得大帝理工大学",
@@ -52,7 +56,6 @@ ORGANIZATIONS = {
     },
     "spbpu-shanghai": {
         "kind": Organization.Kind.OFFICE,
-        "short_name": "",
         "name_en": "SPbPU Representative Office in Shanghai",
         "name_ru": "Представительство СПбПУ в Шанхае",
         "name_zh_hans": "圣彼得堡彼得大帝理工大学上海代表处",
@@ -65,7 +68,8 @@ ORGANIZATIONS = {
     },
     "russian-science-foundation": {
         "kind": Organization.Kind.FOUNDATION,
-        "short_name": "RSF",
+        "short_name_en": "RSF",
+        "short_name_ru": "РНФ",
         "name_en": "Russian Science Foundation",
         "name_ru": "Российский научный фонд",
         "name_zh_hans": "俄罗斯科学基金会",

@@ -5,7 +5,8 @@ from .models import Event, Organization, Participation, Person
 
 @register(Organization)
 class OrganizationTranslation(TranslationOptions):
-    fields = ("name", "city", "description")
+    # A short name is translated too: ATURC is АТУРК in Russian.
+    fields = ("name", "short_name", "city", "description")
     required_languages = ("en",)
 
 

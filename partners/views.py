@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from intloffice.core import structured_data
+from intloffice.core import language_rules, structured_data
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import translated_ordering
 
@@ -50,10 +50,17 @@ class OrganizationListView(PageMixin, ListView):
     section = "partners"
 
     def get_queryset(self):
-        return Organization.objects.order_by("kind", translated_ordering("name"))
+        return Organization.objects.partners().order_by("kind", translated_ordering("name"))
 
     def get_breadcrumbs(self):
         return [home_crumb(), partners_crumb()]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The host university and its offices, apart from the partners: "us".
+        ours = Organization.objects.ours().order_by("slug")
+        context["ours"] = sorted(ours, key=lambda organization: not organization.is_host())
+        return context
 
 
 class OrganizationDetailView(EntityPage):
@@ -112,7 +119,7 @@ class PersonDetailView(EntityPage):
             parts.append(person.position)
         if person.organization:
             parts.append(person.organization.name)
-        return ", ".join(parts)
+        return language_rules.joined_phrases(parts)
 
 
 class EventListView(PageMixin, ListView):
@@ -156,4 +163,4 @@ class EventDetailView(EntityPage):
         event = self.object
         if event.description:
             return shortened(event.description)
-        return f"{event.name}, {event.city}" if event.city else event.name
+        return language_rules.joined_phrases([event.name, event.city])

@@ -2,19 +2,19 @@
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from . import structured_data
+from .text import excerpt
 
 # About what search results and link previews show of a page's description.
 DESCRIPTION_LENGTH = 220
 
 
 def shortened(text: str) -> str:
-    """Text cut for a page description, as the ``truncatechars`` filter cuts it."""
-    return Truncator(text).chars(DESCRIPTION_LENGTH)
+    """Text cut for a page description at a word (or a Chinese character), as cards cut it."""
+    return excerpt(text, DESCRIPTION_LENGTH)
 
 
 def content_languages(obj, field: str) -> list[str]:

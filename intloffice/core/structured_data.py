@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from .text import html_to_text
+from . import language_rules
+from .text import excerpt, html_to_text
 from .translated import shown_language
 
 ORGANIZATION_TYPES = {
@@ -60,7 +61,7 @@ def postal_address(obj) -> dict:
 
 
 def description(text: str, characters: int = 300) -> str:
-    return Truncator(html_to_text(text)).chars(characters, truncate="…")
+    return excerpt(html_to_text(text), characters)
 
 
 def news_article(request, article) -> dict:
@@ -68,7 +69,7 @@ def news_article(request, article) -> dict:
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": Truncator(article.title).chars(110),
-        "description": Truncator(article.lead).chars(300, truncate="…"),
+        "description": excerpt(article.lead, 300),
         "datePublished": localtime(article.publish_at).isoformat(),
         "dateModified": localtime(article.updated_at).isoformat(),
         "inLanguage": shown_language(article, "title"),
@@ -148,7 +149,9 @@ def person(request, person) -> dict:
         "url": absolute(request, person.get_absolute_url()),
     }
     if person.honorific:
-        data["honorificPrefix"] = person.honorific
+        # 教授 is written after the name: a suffix, where "Professor" is a prefix.
+        after = language_rules.title_follows_name(shown_language(person, "honorific"))
+        data["honorificSuffix" if after else "honorificPrefix"] = person.honorific
     if person.position:
         data["jobTitle"] = person.position
     if person.organization:

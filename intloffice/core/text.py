@@ -2,6 +2,7 @@
 
 import html
 import re
+import unicodedata
 
 # Han ideographs (with the compatibility and supplementary blocks) and Japanese kana:
 # scripts written without spaces, where every character counts as a word of its own.
@@ -24,3 +25,54 @@ def html_to_text(value: str | None) -> str:
 def split_aliases(text: str) -> list[str]:
     """Aliases are stored one per line (a name may itself contain a comma)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Excerpts
+
+ELLIPSIS = "…"
+# Characters that join the parts of one word: an excerpt does not end between them.
+WORD_JOINERS = "'’-"
+# What an excerpt does not end on before its ellipsis: spaces, commas, dashes, openings.
+LOOSE_ENDS = " ,;:.-–—(«„“‘\"'、，；：。（《"
+
+
+def is_wide(char: str) -> bool:
+    """A character of a script written without spaces (Chinese, Japanese), and its
+    full-width punctuation: each is a word of its own, about twice a Latin letter's width."""
+    return unicodedata.east_asian_width(char) in {"W", "F"}
+
+
+def is_wordish(char: str) -> bool:
+    return char.isalnum() or char in WORD_JOINERS
+
+
+def splits_a_word(text: str, position: int) -> bool:
+    """Whether cutting ``text`` before ``position`` would break a word written with spaces."""
+    before, after = text[position - 1], text[position]
+    if is_wide(before) or is_wide(after):
+        return False
+    return is_wordish(before) and is_wordish(after)
+
+
+def excerpt(text: str | None, limit: int) -> str:
+    """``text`` shortened to ``limit`` columns at most, ellipsis included, for cards and
+    page descriptions: cut between words in text written with spaces (Latin, Cyrillic),
+    between characters in Chinese. A Chinese character takes two columns, as it does on
+    the screen, so a card of either script shows about as much text.
+
+    A single word longer than half the limit (a long address) is cut where it must be.
+    """
+    text = " ".join((text or "").split())
+    columns = [2 if is_wide(char) else 1 for char in text]
+    if sum(columns) <= limit:
+        return text
+    room, end = limit - len(ELLIPSIS), 0
+    while columns[end] <= room:
+        room -= columns[end]
+        end += 1
+    cut = end
+    while cut > end // 2 and splits_a_word(text, cut):
+        cut -= 1
+    if cut <= end // 2:
+        cut = end
+    return (text[:cut].rstrip(LOOSE_ENDS) or text[:cut]) + ELLIPSIS

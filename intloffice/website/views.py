@@ -83,11 +83,19 @@ class HomeView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         latest = Article.objects.published().newest_first().select_related("category")
+        # The lead story: the newest article with a picture, shown big above the others.
+        lead = latest.exclude(image="").first()
+        if lead is not None:
+            latest = latest.exclude(pk=lead.pk)
+        context["lead_article"] = lead
         context["latest_articles"] = latest[:HOME_NEWS]
         context["upcoming_events"] = Event.objects.upcoming()[:HOME_EVENTS]
-        context["partners"] = Organization.objects.filter(
-            kind__in=[Organization.Kind.ASSOCIATION, Organization.Kind.UNIVERSITY]
-        ).order_by("kind", "slug")[:HOME_PARTNERS]
+        # The partners, not the host university and its offices ("us").
+        context["partners"] = (
+            Organization.objects.partners()
+            .filter(kind__in=[Organization.Kind.ASSOCIATION, Organization.Kind.UNIVERSITY])
+            .order_by("kind", "slug")[:HOME_PARTNERS]
+        )
         return context
 
 

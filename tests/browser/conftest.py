@@ -7,6 +7,7 @@ tests that silently skip prove nothing.
 """
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -49,8 +50,10 @@ PAGES = {
     "home": ("/", 200),
     "news-list": ("/news/", 200),
     "article": (f"/news/{SEED_SLUG}/", 200),
+    "partners": ("/partners/", 200),
     "partner": ("/partners/aturc/", 200),
     "person": ("/people/dmitry-arseniev/", 200),
+    "events": ("/events/", 200),
     "event": ("/events/fifth-aturc-summit-2022/", 200),
     "search": ("/search/?q=ATURC", 200),
     "not-found": ("/news/no-such-article/", 404),
@@ -197,8 +200,80 @@ def live_server(request, collected_static):
     server.stop()
 
 
+def photograph(size=(1600, 900), hue=0) -> bytes:
+    """A JPEG that looks like a photograph at a glance: a sky, a sun, a skyline."""
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        shade = y / height
+        draw.line(
+            [(0, y), (width, y)], fill=(40 + hue + int(120 * shade), 90 + int(100 * shade), 170)
+        )
+    draw.ellipse(
+        [width * 0.7, height * 0.15, width * 0.8, height * 0.15 + width * 0.1], fill=(255, 214, 120)
+    )
+    for number, left in enumerate(range(0, width, width // 12)):
+        top = height * (0.45 + 0.25 * ((number * 7) % 5) / 5)
+        draw.rectangle(
+            [left, top, left + width // 13, height], fill=(20 + hue // 2, 40, 70 + number * 3)
+        )
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=85)
+    return output.getvalue()
+
+
+def emblem(letters: str) -> bytes:
+    """A transparent PNG logo: a ring with letters, as partners send them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([10, 10, 390, 390], outline=(160, 20, 40, 255), width=28)
+    font = ImageFont.load_default(size=110)
+    draw.text((200, 200), letters, fill=(160, 20, 40, 255), font=font, anchor="mm")
+    output = io.BytesIO()
+    image.save(output, "PNG")
+    return output.getvalue()
+
+
+def add_pictures() -> None:
+    """Pictures where editors would put them: the summit report and the forum's call get
+    photographs, ATURC its logo (written to the storage as an upload would be)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from news.models import Article
+    from partners.models import Organization
+
+    def stored(name, data):
+        return default_storage.save(name, ContentFile(data))
+
+    Article.objects.filter(slug=SEED_SLUG).update(
+        image=stored("articles/summit.jpg", photograph()),
+        image_alt_en="Delegates in front of the innovation centre in Xi'an",
+        image_alt_ru="Делегаты у инновационного центра в Сиане",
+        image_alt_zh_hans="代表们在西安创新港前",
+    )
+    Article.objects.filter(slug="aturc-youth-forum-call-for-participants").update(
+        image=stored("articles/forum.jpg", photograph(hue=60)),
+        image_alt_en="Students at the forum",
+    )
+    Organization.objects.filter(slug="aturc").update(logo=stored("logos/aturc.png", emblem("AT")))
+
+
 @pytest.fixture
-def site_data(transactional_db):
+def media_storage(settings, tmp_path_factory):
+    """Uploads of the live server's data go to a fresh folder (not the test's tmp_path,
+    which tests fill with files of their own)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def site_data(transactional_db, media_storage):
     """The seed world plus a few more articles and an upcoming event.
 
     The live server runs in another thread, so it only sees committed data: hence
@@ -253,6 +328,7 @@ def site_data(transactional_db):
         organizations=[Organization.objects.get(slug="russian-science-foundation")],
         publish_at=now - dt.timedelta(days=120),
     )
+    add_pictures()
 
 
 @pytest.fixture

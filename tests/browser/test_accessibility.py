@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import PAGES, page_cases, screenshot, visit
+from .conftest import DESKTOP, PAGES, PHONE, page_cases, screenshot, visit
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -40,8 +40,11 @@ def axe():
     return Axe()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 @pytest.mark.parametrize(("lang", "name"), page_cases())
-def test_page_has_no_accessibility_violations(site, page, axe, lang, name):
+def test_page_has_no_accessibility_violations(site, open_browser_page, axe, lang, name, viewport):
+    """On a laptop, and on a phone (its own header: the menu button, the folded menu)."""
+    page = open_browser_page(viewport)
     path, status = PAGES[name]
     url = f"/{lang}{path}"
     visit(page, site + url, status)

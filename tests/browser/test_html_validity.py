@@ -33,6 +33,8 @@ def vnu(java: str, files: list[Path]) -> list[dict]:
 
 
 def test_public_pages_are_valid_html(site, java, tmp_path):
+    """One check covers the laptop and the phone: the server sends both the same HTML (the
+    layout is the stylesheet's), pictures included (the site data has some)."""
     urls = {}
     for case in page_cases():
         lang, name = case.values

@@ -11,7 +11,7 @@ from .conftest import screenshot, visit
 SCREEN_ONLY = {
     "article": [
         ".skip-link",
-        ".site-header .header-bar",
+        ".site-header .header-menu",
         ".language-switcher",
         ".breadcrumbs",
         ".prev-next",

@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from intloffice.core.images import normalised
 from tests.core.test_images import encoded, halves
-from tests.factories import make_article, make_organization, make_person
+from tests.factories import make_article, make_event, make_organization, make_person
 
 # templates/includes/picture.html as it was before {% picture %} replaced it, kept to show
 # that the tag draws exactly what the include drew.
@@ -189,3 +189,100 @@ def test_page_url_keeps_the_filters():
         "?q=a%26b&amp;year=2022&amp;page=3"
     )
     assert render("{% page_url 3 %}", filter_query="") == "?page=3"
+
+
+# --- Languages: excerpts, separators, titles, places, short names ----------------------
+
+
+def test_excerpt_filter_cuts_at_a_word_and_escapes(db):
+    drawn = render("{{ text|excerpt:24 }}", text="<b>Rectors</b> & deans met in Xi'an")
+    assert drawn == "&lt;b&gt;Rectors&lt;/b&gt; &amp; deans…"
+
+
+def test_separators_follow_the_page_language():
+    assert render("{% list_comma %}|{% phrase_comma %}|{% label_colon %}", "zh-hans") == "、|，|："
+    assert render("{% list_comma %}|{% phrase_comma %}|{% label_colon %}", "ru") == ", |, |: "
+
+
+def test_a_chinese_title_is_written_after_the_name(db):
+    person = make_person(
+        honorific_en="Professor",
+        honorific_zh_hans="教授",
+        name_en="Dmitry Arseniev",
+        name_zh_hans="德米特里·阿尔谢尼耶夫",
+    )
+    chinese = render("{% name_with_title person %}", "zh-hans", person=person)
+    assert chinese == '<span>德米特里·阿尔谢尼耶夫</span><span class="honorific">教授</span>'
+    english = render("{% name_with_title person %}", "en", person=person)
+    assert english == '<span class="honorific">Professor</span> <span>Dmitry Arseniev</span>'
+    assert render("{% name_with_title person plain=True %}", "zh-hans", person=person) == (
+        "德米特里·阿尔谢尼耶夫教授"
+    )
+
+
+def test_a_title_shown_in_another_language_keeps_that_languages_order(db):
+    person = make_person(honorific_en="Professor", name_en="Dmitry Arseniev")
+    drawn = render("{% name_with_title person %}", "zh-hans", person=person)
+    assert drawn == (
+        '<span class="honorific" lang="en">Professor</span> <span lang="en">Dmitry Arseniev</span>'
+    )
+
+
+def test_a_name_with_a_title_is_escaped(db):
+    person = make_person(honorific_en="<i>Dr</i>", name_en="A & B")
+    drawn = render("{% name_with_title person %}", person=person)
+    assert "&lt;i&gt;Dr&lt;/i&gt;" in drawn and "A &amp; B" in drawn
+    assert render("{% name_with_title person plain=True %}", person=person) == (
+        "&lt;i&gt;Dr&lt;/i&gt; A &amp; B"
+    )
+
+
+def test_a_place_is_written_in_the_order_of_the_page_language(db):
+    event = make_organization(city_en="Xi'an", city_ru="Сиань", city_zh_hans="西安", country="CN")
+    assert render("{% place obj %}", "en", obj=event) == "<span>Xi&#x27;an</span>, China"
+    assert render("{% place obj %}", "ru", obj=event) == "<span>Сиань</span>, Китай"
+    assert render("{% place obj %}", "zh-hans", obj=event) == "中国<span>西安</span>"
+    only_english = make_organization(city_en="Harbin", country="CN")
+    assert render("{% place obj %}", "zh-hans", obj=only_english) == (
+        '中国 <span lang="en">Harbin</span>'
+    )
+    assert render("{% place obj %}", "en", obj=make_organization(country="RU")) == "Russia"
+
+
+def test_a_venue_comes_first_or_in_chinese_last(db):
+    event = make_event(
+        venue_en="Innovation Harbour",
+        venue_zh_hans="创新港",
+        city_en="Xi'an",
+        city_zh_hans="西安",
+        country="CN",
+    )
+    assert render("{% place obj venue=True %}", "en", obj=event) == (
+        "<span>Innovation Harbour</span>, <span>Xi&#x27;an</span>, China"
+    )
+    assert render("{% place obj venue=True %}", "zh-hans", obj=event) == (
+        "中国<span>西安</span>，<span>创新港</span>"
+    )
+
+
+def test_a_short_name_in_parentheses_of_the_page_language(db):
+    aturc = make_organization(
+        name_en="Association of Technical Universities of Russia and China",
+        name_ru="Ассоциация технических университетов России и Китая",
+        short_name_en="ATURC",
+        short_name_ru="АТУРК",
+    )
+    assert render("{% short_name obj %}", "ru", obj=aturc) == (
+        ' <span class="short-name">(АТУРК)</span>'
+    )
+    assert render("{% short_name obj %}", "zh-hans", obj=aturc) == (
+        '<span class="short-name" lang="en">（ATURC）</span>'
+    )
+    same = make_organization(name_en="RSF", short_name_en="RSF")
+    assert render("{% short_name obj %}", obj=same) == ""
+
+
+def test_a_monogram_stands_in_for_a_missing_logo(db):
+    assert render("{{ obj|monogram }}", obj=make_organization(short_name_en="RSF")) == "RSF"
+    named = make_organization(name_en="Harbin Institute of Technology", short_name_en="")
+    assert render("{{ obj|monogram }}", obj=named) == "HIT"

@@ -160,7 +160,7 @@ def test_blanking_the_slug_of_an_article_makes_it_again_from_the_title(client, e
 def test_an_organisation_gets_its_slug_from_the_short_name_else_the_name(client, editor):
     make_organization(slug="hit")
     client.force_login(editor)
-    hit = add(client, Organization, kind="university", name_en="Harbin Tech", short_name="HIT")
+    hit = add(client, Organization, kind="university", name_en="Harbin Tech", short_name_en="HIT")
     assert hit.slug == "hit-2"
     named = add(client, Organization, kind="university", name_en="Xi'an Jiaotong University")
     assert named.slug == "xian-jiaotong-university"

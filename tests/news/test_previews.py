@@ -122,10 +122,26 @@ def test_related_are_the_three_latest_public_sharing_a_partner_or_event(client, 
     at(5, organizations=[partner], status="draft")
     make_article(organizations=[partner], publish_at=now + dt.timedelta(days=1))
     context = client.get(f"/en/news/{current.slug}/").context
-    # The neighbours are found whether or not they are related too.
+    # The neighbours are found whether or not they are related too; the related leave
+    # out the next one, offered already.
     assert context["next_article"] == by_partner[0]
     assert context["previous_article"] == unrelated
-    assert context["related_articles"] == [by_partner[0], by_partner[1], by_event]
+    assert context["related_articles"] == [by_partner[1], by_event, by_partner[2]]
+
+
+def test_related_never_repeat_the_previous_or_the_next_article(client, db):
+    partner = make_organization()
+    now = timezone.now()
+    older, current, newer, oldest = (
+        make_article(publish_at=now - dt.timedelta(days=days), organizations=[partner])
+        for days in (30, 20, 10, 40)
+    )
+    context = client.get(f"/en/news/{current.slug}/").context
+    assert (context["previous_article"], context["next_article"]) == (older, newer)
+    assert context["related_articles"] == [oldest]
+    html = client.get(f"/en/news/{current.slug}/").text
+    assert html.count(f'href="{older.get_absolute_url()}"') == 1
+    assert html.count(f'href="{newer.get_absolute_url()}"') == 1
 
 
 def test_an_article_without_links_or_neighbours_has_none(client, db):

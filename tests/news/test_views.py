@@ -152,3 +152,27 @@ def test_markup_in_an_imported_file_is_shown_as_text_everywhere(client, db):
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
         assert "<img src=x" not in html and '<a href="javascript:' not in html, url
+
+
+def test_cards_cut_a_long_lead_at_a_word_or_a_chinese_character(client, db):
+    english = "Delegates of sixty-eight technical universities discussed " * 6
+    chinese = "中俄工科大学联盟第五届峰会在西安举行" * 10
+    make_article(title_en="Long", summary_en=english, summary_zh_hans=chinese)
+    card = re.search(r'<p class="card-text"[^>]*>(.*?)</p>', client.get("/en/news/").text)
+    shown = card.group(1)
+    assert shown.endswith("…") and len(shown) <= 160
+    assert english.startswith(shown.removesuffix("…") + " ")
+    chinese_card = re.search(
+        r'<p class="card-text"[^>]*>(.*?)</p>', client.get("/zh-hans/news/").text
+    ).group(1)
+    # A Chinese character takes the room of two Latin letters: 79 of them, and "…".
+    assert chinese_card == chinese[:79] + "…"
+
+
+def test_the_partner_filter_names_short_names_in_the_readers_language(client, seed_entities):
+    russian = client.get("/ru/news/").text
+    assert ">Российский научный фонд (РНФ)</option>" in russian
+    chinese = client.get("/zh-hans/news/").text
+    assert ">俄罗斯科学基金会（RSF）</option>" in chinese
+    # A short name that is the name itself is not repeated.
+    assert ">中俄工科大学联盟</option>" in chinese

@@ -173,7 +173,9 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
             "name_en": "Harbin Institute of Technology",
             "name_ru": "Харбинский политехнический университет",
             "name_zh_hans": "哈尔滨工业大学",
-            "short_name": "HIT",
+            "short_name_en": "HIT",
+            "short_name_ru": "ХПИ",
+            "short_name_zh_hans": "哈工大",
             "slug": "hit",
             "aliases": "HIT\nХПИ",
             "memberships-TOTAL_FORMS": "0",
@@ -187,4 +189,9 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
     assert (hit.name_ru, hit.name_zh_hans) == (
         "Харбинский политехнический университет",
         "哈尔滨工业大学",
+    )
+    assert (hit.short_name_en, hit.short_name_ru, hit.short_name_zh_hans) == (
+        "HIT",
+        "ХПИ",
+        "哈工大",
     )

@@ -24,8 +24,10 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         make_article(organizations=[association], people=[person], events=[event])
     Membership.objects.create(member=university, association=association)
     budgets = {
-        "/en/": 3,
-        "/en/partners/": 1,
+        # The latest news, the lead story (the newest with a picture), events, partners.
+        "/en/": 4,
+        # The partners, and apart from them the host university and its offices.
+        "/en/partners/": 2,
         f"/en/partners/{association.slug}/": 6,
         f"/en/partners/{university.slug}/": 6,
         f"/en/people/{person.slug}/": 3,
@@ -65,3 +67,58 @@ def test_a_partner_page_lists_its_members_and_what_it_is_member_of(client, db):
     assert response.context["members"] == []
     member_of = response.text[response.text.index('id="memberships"') :]
     assert "Rectors Association" in member_of
+
+
+def test_the_partners_page_shows_the_host_university_apart_as_ours(client, seed_entities):
+    response = client.get("/en/partners/")
+    listed = {organization.slug for organization in response.context["object_list"]}
+    assert listed == {"aturc", "russian-science-foundation"}
+    assert [o.slug for o in response.context["ours"]] == ["spbpu", "spbpu-shanghai"]
+    ours = response.text[response.text.index('id="our-university"') :]
+    assert 'href="/en/partners/spbpu/"' in ours and 'href="/en/partners/aturc/"' not in ours
+
+
+def test_the_host_universitys_own_page_says_it_is_ours(client, seed_entities, settings):
+    assert 'class="host-note"' in client.get("/en/partners/spbpu/").text
+    assert 'class="host-note"' not in client.get("/en/partners/aturc/").text
+    settings.SITE_HOST_ORGANIZATION = "aturc"
+    from django.core.cache import cache
+
+    cache.clear()
+    assert 'class="host-note"' in client.get("/en/partners/aturc/").text
+
+
+def test_partner_cards_show_a_logo_or_the_letters_of_the_name(client, db, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from intloffice.core.images import normalised
+    from tests.core.test_images import encoded, halves
+
+    settings.MEDIA_ROOT = tmp_path
+    logo = normalised(SimpleUploadedFile("l.png", encoded(halves((300, 300), mode="RGBA"), "PNG")))
+    make_organization(slug="with-logo", name_en="Logo University", logo=logo)
+    make_organization(slug="without", name_en="Harbin Institute of Technology")
+    html = client.get("/en/partners/").text
+    with_logo = html[html.index('href="/en/partners/with-logo/"') - 700 :]
+    assert "<picture>" in with_logo[:700] and 'alt=""' in with_logo[:700]
+    assert '<span class="monogram" aria-hidden="true">HIT</span>' in html
+
+
+def test_chinese_pages_write_places_and_short_names_the_chinese_way(client, seed_entities):
+    html = client.get("/zh-hans/partners/").text
+    assert "俄罗斯<span>莫斯科</span>" in html  # the country first, no comma
+    assert "," not in html[html.index("<main") : html.index("</main>")]
+    aturc = client.get("/zh-hans/partners/russian-science-foundation/").text
+    assert '<span class="short-name" lang="en">（RSF）</span>' in aturc
+
+
+def test_a_persons_title_follows_the_name_in_chinese(client, seed_entities):
+    chinese = client.get("/zh-hans/people/dmitry-arseniev/").text
+    assert (
+        '<h1><span>德米特里·阿尔谢尼耶夫</span><span class="honorific">教授</span></h1>' in chinese
+    )
+    assert "<title>德米特里·阿尔谢尼耶夫教授 · " in chinese
+    russian = client.get("/ru/people/dmitry-arseniev/").text
+    assert (
+        '<h1><span class="honorific">Профессор</span> <span>Дмитрий Арсеньев</span></h1>' in russian
+    )

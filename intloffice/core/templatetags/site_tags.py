@@ -13,6 +13,8 @@ from js_asset import Media
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.conf import settings as thumbnail_settings
 
+from intloffice.core import language_rules
+from intloffice.core.text import excerpt as shortened_text
 from intloffice.core.text import html_to_text
 from intloffice.core.time_zones import zone_label
 from intloffice.core.translated import shown_language
@@ -34,6 +36,105 @@ def text_of(html_text):
     """The readable text of stored HTML: tags dropped, entities turned back into
     characters (the template escapes the result again)."""
     return html_to_text(html_text)
+
+
+@register.filter
+def excerpt(text, limit=220):
+    """Text cut at a word (or a Chinese character) with an ellipsis: see core.text.excerpt."""
+    return shortened_text(text, int(limit))
+
+
+@register.simple_tag
+def list_comma():
+    """The separator between the items of a list in the page's language ("、" in Chinese)."""
+    return language_rules.list_separator()
+
+
+@register.simple_tag
+def phrase_comma():
+    """The separator between phrases in the page's language ("，" in Chinese)."""
+    return language_rules.phrase_separator()
+
+
+@register.simple_tag
+def label_colon():
+    """After a label in the page's language ("：" in Chinese)."""
+    return language_rules.label_separator()
+
+
+@register.simple_tag
+def name_with_title(person, plain=False):
+    """A person's name with their title (honorific) in the order of the title's language:
+    "Professor Dmitry Arseniev", "德米特里·阿尔谢尼耶夫教授". Each part carries the ``lang``
+    of the language it is shown in; ``plain=True`` gives text, for a page's title."""
+    title_language = shown_language(person, "honorific")
+    if plain:
+        return language_rules.with_title(person.name, person.honorific, title_language)
+    name = format_html("<span{}>{}</span>", lang_attr(person, "name"), person.name)
+    if not person.honorific:
+        return name
+    title = format_html(
+        '<span class="honorific"{}>{}</span>', lang_attr(person, "honorific"), person.honorific
+    )
+    if language_rules.title_follows_name(title_language):
+        return format_html("{}{}", name, title)
+    return format_html("{} {}", title, name)
+
+
+@register.simple_tag
+def short_name(organization, plain=False):
+    """`` (ATURC)`` after an organisation's name, when its short name is another: in the
+    page's parentheses ("（…）" in Chinese), with the ``lang`` it is shown in; ``plain=True``
+    gives text, for an ``<option>``."""
+    short = organization.short_name
+    if not short or short == organization.name:
+        return ""
+    shown = language_rules.parenthetical(short)
+    if plain:
+        return shown
+    # The space stays outside the span: a short name's own language has no say in it.
+    space, bracketed = (" ", shown[1:]) if shown.startswith(" ") else ("", shown)
+    return format_html(
+        '{}<span class="short-name"{}>{}</span>',
+        space,
+        lang_attr(organization, "short_name"),
+        bracketed,
+    )
+
+
+@register.simple_tag
+def place(obj, venue=False):
+    """Where ``obj`` is (its ``city`` and ``country``, with ``venue=True`` its venue too),
+    written as the page's language writes it: "Xi'an, China", "Сиань, Китай", "中国西安";
+    a venue first, or in Chinese last: "Innovation Center, Xi'an, China", "中国西安，创新港"."""
+
+    def shown(field):
+        value = getattr(obj, field)
+        return format_html("<span{}>{}</span>", lang_attr(obj, field), value) if value else ""
+
+    city, country = shown("city"), (obj.country.name if obj.country else "")
+    there = shown("venue") if venue else ""
+    comma = language_rules.phrase_separator()
+    if language_rules.country_comes_first():
+        # Run together only when both are Chinese: "中国 Harbin" keeps a space.
+        chinese_city = language_rules.is_chinese(shown_language(obj, "city"))
+        where = format_html("{}{}{}", country, "" if chinese_city else " ", city)
+        where = where if city and country else (city or country)
+        return format_html("{}{}{}", where, comma, there) if where and there else where or there
+    parts = [part for part in (there, city, country) if part]
+    return format_html_join(comma, "{}", ((part,) for part in parts))
+
+
+@register.filter
+def monogram(organization):
+    """Letters standing in for a missing logo, the same in every language as a logo is:
+    the English short name when it is short ("RSF"), else the initials of the English name."""
+    short = organization.short_name_en or ""
+    if short and len(short) <= 6:
+        return short
+    name = organization.name_en or organization.name
+    capitals = [word[0] for word in name.split() if word[:1].isupper()]
+    return "".join(capitals[:3]) or name[:1].upper()
 
 
 @register.simple_tag(takes_context=True)
