@@ -49,7 +49,8 @@ def signed_in(live_server, open_browser_page, request):
         log_in(page, live_server.url, "editor")
         if language != "en":
             page.locator("#admin-language").select_option(language)  # its script submits it
-            expect(page.locator("html")).to_have_attribute("lang", language)
+            # A form post and a new page: give a loaded machine time.
+            expect(page.locator("html")).to_have_attribute("lang", language, timeout=20_000)
         return page
 
     return open_admin

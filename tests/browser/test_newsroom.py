@@ -11,7 +11,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from news import workflow
@@ -136,7 +136,8 @@ def test_editor_submits_with_a_comment_publisher_schedules_then_publishes_now(
         SCHEDULE_NOTE
     )
     workflow_button(publisher, "schedule").click()
-    scheduled = f"Scheduled for {workflow.moment(when)}"
+    with translation.override("en"):  # the publisher's admin is in English
+        scheduled = f"Scheduled for {workflow.moment(when)}"
     assert scheduled.endswith(" MSK")
     expect(publisher.locator(".messagelist")).to_have_text(f"{scheduled}: “{TITLE}”")
     publisher.goto(f"{base}/admin/news/article/")  # it has left the list of those in review

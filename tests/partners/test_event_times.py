@@ -223,4 +223,5 @@ def test_the_city_in_the_zone_note_is_escaped_and_marked_in_its_language(client,
     event = make_event(timezone="Asia/Shanghai", city_en="<b>Xi'an</b>")
     page = client.get(f"/ru/events/{event.slug}/").text
     assert "<b>Xi" not in page
-    assert 'local time in <span lang="en">&lt;b&gt;Xi&#x27;an&lt;/b&gt;</span>:' in page
+    # "местное время, <city>: <zone>": the city escaped, in a span that says its language.
+    assert '<span lang="en">&lt;b&gt;Xi&#x27;an&lt;/b&gt;</span>:' in page
