@@ -24,7 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.core import search
+from intloffice.core import query, search
 from intloffice.core.admin_helpers import GuidedAdmin, language_status
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
@@ -235,8 +235,8 @@ class ArticleAdmin(GuidedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTrans
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, words are looked up in the search vectors (GIN index) rather
         than by scanning six text columns of every article; a slug matches exactly."""
-        text, _truncated = search.clean_query(search_term)
-        terms = search.query_terms(text)
+        text, _truncated = query.clean_query(search_term)
+        terms = query.query_terms(text)
         if not terms or not search.uses_full_text(queryset):
             return super().get_search_results(request, queryset, search_term)
         found = search.matching(queryset, text, terms)

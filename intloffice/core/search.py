@@ -36,18 +36,18 @@ taken: it is a second index to keep in step with every write on the database tha
 development, its stemmer (porter) is English only, and its trigram tokenizer, which finds
 parts of Chinese text, needs three characters (西安 has two). A Python function costs a
 full scan, as LIKE did: fine for a development database's few hundred articles.
+
+How a query is read (cleaned, split, its words' other forms) is query.py. Longer than most
+modules even so: the stored vector, the PostgreSQL query and the SQLite fallback must agree
+on what a word is, and are read side by side.
 """
 
 import json
-import os
-import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache, reduce
 from operator import add, and_, or_
 from typing import NamedTuple
 
-import snowballstemmer
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -65,34 +65,28 @@ from django.db.models import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
+from .query import (
+    APOSTROPHES,
+    TOKENS,
+    cjk_phrases,
+    fold,
+    query_terms,
+    stems,
+    without_apostrophes,
+    word_forms,
+)
 from .text import CJK_CHARACTERS, html_to_text
 
-MAX_QUERY_LENGTH = 200
-# Each word of the query becomes several tsqueries (or forms to look for): a bound on work.
-MAX_TERMS = 8
-
-CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 # Languages whose columns are also indexed as written, for the stems of the query to find.
 AS_WRITTEN = {"ru"}
 
-# The apostrophes people type: ASCII, typographic (phones and word processors), the
-# modifier letter, the opening quote and the backtick and prime typed in their stead.
-APOSTROPHES = "'\u2019\u02bc\u2018`\u2032"
-# An apostrophe between two letters or digits is dropped; one at a word's edge (the
-# rectors' forum, a ‘quote’) separates words as any punctuation does.
-_APOSTROPHE_RUN = re.compile(f"[{APOSTROPHES}]+")
 # The same in PostgreSQL's regular expressions: between characters that are neither space
 # nor punctuation (written so, [[:alnum:]] would be ASCII only in a database of the C locale).
 _PG_WORD_CHARACTER = f"[^[:space:][:punct:]{APOSTROPHES}]"
 PG_INNER_APOSTROPHES = f"(?<={_PG_WORD_CHARACTER})[{APOSTROPHES}]+(?={_PG_WORD_CHARACTER})"
 # Stored bodies are escaped: "Xi'an" is "Xi&#x27;an" there (or &#39;, &apos;, &rsquo;…).
 PG_APOSTROPHE_REFERENCES = r"&(#[xX]0*27|#0*39|apos|rsquo|lsquo|#[xX]0*2019|#0*8217);"
-
-# Words shorter than this are looked for whole; longer ones also by their stem, and stems
-# shorter than this are not used (they would match too much).
-STEMMED_LENGTH = 4
-MIN_STEM_LENGTH = 3
 
 
 class Indexed(NamedTuple):
@@ -194,102 +188,7 @@ def refresh_on_save(sender, instance, using, update_fields=None, **kwargs):
     refresh_search_vectors(sender._base_manager.using(using).filter(pk=instance.pk))
 
 
-# Reading the query
-
-
-def clean_query(raw: str) -> tuple[str, bool]:
-    """The query as searched: control characters removed, spaces collapsed, truncated.
-
-    Returns the text and whether it was truncated. PostgreSQL refuses NUL characters.
-    """
-    raw = raw[: MAX_QUERY_LENGTH * 20]  # the rest would be cut anyway; spare the work
-    text = "".join(" " if unicodedata.category(c) in {"Cc", "Cs"} else c for c in raw)
-    text = " ".join(text.split())
-    if len(text) <= MAX_QUERY_LENGTH:
-        return text, False
-    return text[:MAX_QUERY_LENGTH].rstrip(), True
-
-
-_TOKENS = re.compile(r'"([^"]*)"|(\S+)')
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_WORD = re.compile(r"[^\W_]+")
-
-
-def query_terms(text: str) -> list[str]:
-    """The words and quoted phrases of a query, without punctuation at their edges.
-
-    ``OR`` and a leading ``-`` mean something to ``websearch_to_tsquery``; the fallback
-    ignores them (every term is required), and the highlighting does not need them.
-    """
-    terms: dict[str, str] = {}
-    for phrase, word in _TOKENS.findall(text):
-        if word == "OR":
-            continue
-        term = " ".join(_EDGES.sub("", part) for part in (phrase or word).split('"'))
-        term = " ".join(term.split())
-        if term:
-            terms.setdefault(term.casefold(), term)
-    return list(terms.values())[:MAX_TERMS]
-
-
-def without_apostrophes(text: str) -> str:
-    """The text with the apostrophes inside its words dropped: "Xi’an" -> "Xian"."""
-
-    # Found by the apostrophes, then their neighbours looked at: a pattern that looked
-    # behind at every character took half the SQLite fallback's time.
-    def inner(match: re.Match) -> str:
-        start, end = match.span()
-        before, after = text[start - 1 : start], text[end : end + 1]
-        return "" if before.isalnum() and after.isalnum() else match.group()
-
-    return _APOSTROPHE_RUN.sub(inner, text)
-
-
-def fold(text: str) -> str:
-    """Text as the SQLite fallback compares it: apostrophes inside words dropped, case folded."""
-    return without_apostrophes(text).casefold()
-
-
-@lru_cache(maxsize=4096)
-def stems(word: str) -> tuple[str, ...]:
-    """The beginnings a word's other forms share: its Russian and English stems, each cut
-    to where it still agrees with the word. The English stemmer writes a final y as i
-    ("university" and "universities" -> "universiti"): its stems lose a final i, so that
-    "universit" begins both words.
-
-    Only words of STEMMED_LENGTH letters or more, and stems of MIN_STEM_LENGTH or more;
-    the word itself is not repeated. Each call makes its own stemmers: they keep state
-    while they work, and a site serves requests in several threads.
-    """
-    word = word.casefold()
-    if len(word) < STEMMED_LENGTH or not _WORD.fullmatch(word) or CJK_RUN.search(word):
-        return ()
-    found = set()
-    for language in ("russian", "english"):
-        stem = snowballstemmer.stemmer(language).stemWord(word)
-        if language == "english" and stem.endswith("i"):
-            stem = stem[:-1]
-        stem = os.path.commonprefix([word, stem])
-        if MIN_STEM_LENGTH <= len(stem) < len(word):
-            found.add(stem)
-    return tuple(sorted(found, key=len))
-
-
-def word_forms(term: str) -> list[str]:
-    """What the SQLite fallback looks for, any of them: the term folded, and a word's stems."""
-    folded = " ".join(fold(term).split())
-    return [folded, *stems(folded)]
-
-
-def cjk_phrases(text: str) -> str:
-    """Every run of CJK characters as a quoted phrase of single characters: 西安 -> "西 安"."""
-
-    def spaced(match: re.Match) -> str:
-        characters = " ".join(match.group())
-        within_quotes = text.count('"', 0, match.start()) % 2
-        return f" {characters} " if within_quotes else f' "{characters}" '
-
-    return CJK_RUN.sub(spaced, text)
+# Making the query
 
 
 def _websearch(text: str, invert: bool = False):
@@ -307,7 +206,7 @@ def _excluded(text: str) -> set[str]:
     quotes a minus is no operator)."""
     return {
         fold(term)
-        for _phrase, word in _TOKENS.findall(text)
+        for _phrase, word in TOKENS.findall(text)
         if word.startswith("-")
         for term in query_terms(word[1:])
     }

@@ -8,7 +8,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search import APOSTROPHES, CJK_RUN, STEMMED_LENGTH, stems, without_apostrophes
+from .query import APOSTROPHES, CJK_RUN, STEMMED_LENGTH, stems, without_apostrophes
 
 SNIPPET_LENGTH = 200  # characters, about 30 English words; Chinese has no words to count
 SNIPPET_LEAD = 60  # characters of context shown before the first match
@@ -17,7 +17,7 @@ SNIPPET_LEAD = 60  # characters of context shown before the first match
 def highlighter(terms: list[str]) -> re.Pattern | None:
     """A pattern for the words to mark: short words whole, longer ones from their stem on.
 
-    The stems are the engine's (search.stems), so what is marked is what matched:
+    The stems are the engine's (query.stems), so what is marked is what matched:
     "university" also marks "universities", "Арсеньева" marks "Арсеньев". Apostrophes
     are forgiven as in matching: "Xian" and "Xi’an" mark "Xi'an".
     """

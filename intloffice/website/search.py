@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.core import search
+from intloffice.core import query, search
 from intloffice.core.pages import PageMixin, home_crumb
 from intloffice.core.snippets import excerpt, highlight, highlighter
 from intloffice.core.text import html_to_text
@@ -127,9 +127,9 @@ class SearchView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        text, truncated = search.clean_query(self.request.GET.get("q", ""))
-        terms = search.query_terms(text)
-        context.update(query=text, truncated=truncated, max_length=search.MAX_QUERY_LENGTH)
+        text, truncated = query.clean_query(self.request.GET.get("q", ""))
+        terms = query.query_terms(text)
+        context.update(query=text, truncated=truncated, max_length=query.MAX_QUERY_LENGTH)
         if not text:
             context["message"] = _("Type a name, a place or a topic to search for.")
             return context

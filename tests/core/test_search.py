@@ -10,17 +10,16 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
-from intloffice.core.search import (
+from intloffice.core.query import (
     MAX_QUERY_LENGTH,
     cjk_phrases,
     clean_query,
-    matching,
     query_terms,
-    sqlite_matches,
     stems,
     without_apostrophes,
     word_forms,
 )
+from intloffice.core.search import matching, sqlite_matches
 from news.models import Article
 from partners.models import Event, Organization, Person
 from tests.factories import make_article, make_organization

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 import intloffice.website.search
-from intloffice.core.search import MAX_QUERY_LENGTH
+from intloffice.core.query import MAX_QUERY_LENGTH
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import make_article, make_event, make_organization, make_person
