@@ -48,7 +48,11 @@ def signed_in(live_server, open_browser_page, request):
         page = open_browser_page()
         log_in(page, live_server.url, "editor")
         if language != "en":
-            page.locator("#admin-language").select_option(language)  # its script submits it
+            # Chosen and sent as the form itself, not through its script's change event
+            # (the script could be late on a loaded machine, and its own test is elsewhere).
+            page.locator("#admin-language").evaluate(
+                "(menu, code) => { menu.value = code; menu.form.submit(); }", language
+            )
             # A form post and a new page: give a loaded machine time.
             expect(page.locator("html")).to_have_attribute("lang", language, timeout=20_000)
         return page
