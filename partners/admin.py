@@ -8,7 +8,7 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.core.admin_helpers import EditedInline, GuidedAdmin
+from intloffice.core.admin_helpers import EditedInline, GuidedAdmin, NamedColumns
 from intloffice.core.audit import AuditedAdmin
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.time_zones import LocalTimesForm, utc_offset
@@ -46,7 +46,7 @@ class OrganizationForm(EntityForm):
     slug_help_text = _("Left blank, it is made from the short name, or else the name.")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NamedColumns, admin.TabularInline):
     model = Membership
     form = VersionedForm
     fk_name = "member"
@@ -56,7 +56,7 @@ class MembershipInline(admin.TabularInline):
     verbose_name_plural = _("memberships in associations")
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(NamedColumns, admin.TabularInline):
     model = Membership
     form = VersionedForm
     fk_name = "association"
@@ -84,7 +84,7 @@ class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     ]
 
 
-class ParticipationInline(TranslationTabularInline):
+class ParticipationInline(NamedColumns, TranslationTabularInline):
     model = Participation
     form = VersionedForm
     extra = 0

@@ -5,7 +5,7 @@ text shown as text when it cannot be changed, and models edited only inside anot
 
 from django.conf import settings
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -84,6 +84,31 @@ class LabelledAutocompleteSelect(AutocompleteSelect):
         return super().create_option(name, value, label if value != "" else "—", *args, **kwargs)
 
 
+class ClearedOneByOne(AutocompleteSelectMultiple):
+    """Django's autocomplete box for many choices, without select2's "clear all" cross: it is
+    drawn as a <span> inside the list of chosen items, which a list may not hold (axe: list),
+    and each chosen item has its own cross anyway."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
+class NamedColumns:
+    """For a tabular inline: each box carries its column's name (``aria-label``). The
+    table's headings name the columns for the eye, but nothing ties a box to its heading
+    for a screen reader (axe: label), and modeltranslation names each language's column
+    "role [ru]", which the box's name then says too."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            if field.label:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
+
 class GuidedAdmin:
     """For a ModelAdmin that office editors use.
 
@@ -127,6 +152,11 @@ class GuidedAdmin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ClearedOneByOne(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def object_name(self):
         return self.verbose_name_as_object or self.opts.verbose_name

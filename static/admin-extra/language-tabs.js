@@ -91,10 +91,11 @@
     radios = [...languageSwitch.querySelectorAll("input[type=radio]")];
     // Field-name suffix (en, ru, zh_hans) -> the switch's radio button for that language.
     bySuffix = new Map(radios.map((radio) => [radio.dataset.suffix, radio]));
+    // modeltranslation's own switch (codes, in the page's heading) gives way to ours; on a
+    // read-only form it has no tabs to turn and no languages to list (an empty, unnamed menu).
+    document.getElementById("modeltranslation-main-switch")?.remove();
     const links = nameTabs();
     if (!links.length) return;
-    // modeltranslation's own switch (codes, in the page's heading) gives way to ours.
-    document.getElementById("modeltranslation-main-switch")?.remove();
     languageSwitch.hidden = false;
     showLanguage(chosenSuffix(), links);
     // A field with an error shows its error, whatever the switch says.

@@ -80,3 +80,17 @@ def test_russian_titles_name_organisations_and_people_in_the_accusative(superuse
             wrong = gettext("Add %s") % gettext(name)
         assert f"<h1>{title}</h1>" in html
         assert wrong not in html
+
+
+def test_russian_confirmations_agree_with_every_record_and_titles_keep_their_quotes():
+    """Django's Russian says "статья … был добавлен" and puts straight quotes inside the
+    related-record links' title attributes (which ends the attribute early); the office's
+    catalog words both (intloffice/core/django_wording.py)."""
+    with translation.override("ru"):
+        saved = gettext("The {name} “{obj}” was changed successfully.")
+        assert saved.format(name="статья", obj="Саммит") == "Сохранено: статья «Саммит»."
+        for sentence in ("Change selected %(model)s", "Add another %(model)s"):
+            title = gettext(sentence) % {"model": "рубрика"}
+            assert "рубрика" in title and '"' not in title
+    with translation.override("zh-hans"):
+        assert gettext("Delete selected %(model)s") % {"model": "标签"} == "删除选中的标签"
