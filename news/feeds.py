@@ -13,15 +13,17 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
+from intloffice.core.text import excerpt
 from partners.models import Organization
 
 from .models import Article
 
 FEED_LENGTH = 20
-DESCRIPTION_WORDS = 60
+# About sixty words of Latin or Cyrillic, or two hundred Chinese characters (which have no
+# spaces to count words by): core.text.excerpt counts a Chinese character as two columns.
+DESCRIPTION_COLUMNS = 400
 # Entry ids are derived from the article's key, not its link: they must survive a change
 # of slug or of host name, or readers show the article again as new.
 ENTRY_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "intloffice:news:article")
@@ -66,7 +68,7 @@ class LatestArticlesFeed(Feed):
         # RSS descriptions and Atom summaries (type="html") are HTML: escaping the plain
         # text makes "<script>" in an article something a reader shows, never runs. Quotes
         # stay as they are: this is element content, and "Xi&#x27;an" helps nobody.
-        return html.escape(Truncator(item.lead).words(DESCRIPTION_WORDS), quote=False)
+        return html.escape(excerpt(item.lead, DESCRIPTION_COLUMNS), quote=False)
 
     def item_pubdate(self, item):
         return item.publish_at
