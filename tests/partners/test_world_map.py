@@ -291,7 +291,7 @@ def test_the_map_and_a_countrys_list_cost_a_fixed_number_of_queries(
 
 
 def test_the_map_page_is_small(client, db):
-    """The whole world inline: about 70 KB of HTML, some 25 KB as sent (gzip)."""
+    """The whole world inline: some 65 KB of HTML, 20 KB as sent (gzip)."""
     for code in ["CN", "KZ", "MN", "DE", "FR", "US", "BR", "IN", "SG", "VN"]:
         make_organization(country=code)
     html = client.get(MAP.format(lang="zh-hans")).content
