@@ -77,6 +77,11 @@ class PartnerCountry:
         ) % {"country": self.name, "count": self.partners}
 
     @property
+    def on_map(self) -> bool:
+        """Whether the outline has it (Gibraltar and Tuvalu, for one, are in the table only)."""
+        return bool(self.path or self.point)
+
+    @property
     def shade(self) -> int:
         return shade(self.partners)
 

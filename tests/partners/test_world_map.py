@@ -253,6 +253,15 @@ def test_the_map_changes_when_organisations_change(client, partners_abroad):
     assert "Kazakhstan" not in client.get(url).text
 
 
+def test_a_country_the_outline_lacks_is_in_the_table_only(client, db):
+    """No invisible link for the keyboard to land on: Tuvalu is too small for the outline."""
+    assert "TV" not in outline()["countries"] and "TV" not in outline()["points"]
+    make_organization(country="TV")
+    page = links_of(client.get(MAP.format(lang="en")).text)
+    assert page.map_links == []
+    assert page.rows[1:] == [("/en/partners/?country=TV", "Tuvalu", "1")]
+
+
 def test_the_map_without_partners_is_the_plain_world(client, db):
     response = client.get(MAP.format(lang="en"))
     assert response.status_code == 200
@@ -261,6 +270,7 @@ def test_the_map_without_partners_is_the_plain_world(client, db):
     svg = response.text[response.text.index('<svg class="world-map"') :]
     svg = svg[: svg.index("</svg>")]
     assert svg.count("<path") == 1  # all the land, in one path
+    assert "map-legend" not in response.text
 
 
 def test_names_on_the_filtered_list_are_escaped_and_the_map_shows_none(client, db):
