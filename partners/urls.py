@@ -6,6 +6,8 @@ app_name = "partners"
 
 urlpatterns = [
     path("partners/", views.OrganizationListView.as_view(), name="organization_list"),
+    # Before the partners' own pages: "map" is not an organisation's slug.
+    path("partners/map/", views.PartnerMapView.as_view(), name="partner_map"),
     path(
         "partners/<slug:slug>/",
         views.OrganizationDetailView.as_view(),

@@ -1,13 +1,17 @@
+from django import forms
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
+from django_countries import countries
+from django_countries.fields import Country
 
 from intloffice.core import language_rules, structured_data
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import translated_ordering
 
 from .models import Event, Membership, Organization, Participation, Person
+from .world_map import partner_map
 
 RELATED_NEWS = 10
 EVENTS_PER_PAGE = 20
@@ -45,21 +49,64 @@ class EntityPage(DetailPage, DetailView):
         return context
 
 
+class PartnerFilterForm(forms.Form):
+    """The partners list's query string; a value that does not validate is not applied."""
+
+    country = forms.CharField(required=False, max_length=2)
+
+    def clean_country(self):
+        code = self.cleaned_data["country"]
+        if code and code not in countries:  # an ISO 3166-1 alpha-2 code, as stored: "CN"
+            raise forms.ValidationError("unknown country")
+        return code
+
+
 class OrganizationListView(PageMixin, ListView):
     model = Organization
     section = "partners"
+    query_parameters = ("country",)  # see intloffice.core.freshness
 
     def get_queryset(self):
-        return Organization.objects.partners().order_by("kind", translated_ordering("name"))
+        form = PartnerFilterForm(self.request.GET)
+        code = form.cleaned_data["country"] if form.is_valid() else ""
+        self.country = Country(code) if code else None
+        queryset = Organization.objects.partners()
+        if self.country:
+            queryset = queryset.filter(country=code)
+        return queryset.order_by("kind", translated_ordering("name"))
 
     def get_breadcrumbs(self):
         return [home_crumb(), partners_crumb()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The host university and its offices, apart from the partners: "us".
-        ours = Organization.objects.ours().order_by("slug")
-        context["ours"] = sorted(ours, key=lambda organization: not organization.is_host())
+        context["country"] = self.country
+        if not self.country:
+            # The host university and its offices, apart from the partners: "us".
+            ours = Organization.objects.ours().order_by("slug")
+            context["ours"] = sorted(ours, key=lambda organization: not organization.is_host())
+        return context
+
+
+class PartnerMapView(PageMixin, TemplateView):
+    """The countries where partners are, on a world map and in a table."""
+
+    template_name = "partners/partner_map.html"
+    section = "partners"
+
+    def get_breadcrumbs(self):
+        return [
+            home_crumb(),
+            partners_crumb(),
+            (_("Partners on the map"), reverse("partners:partner_map")),
+        ]
+
+    def get_description(self):
+        return _("The countries of the International Office's partners, on a world map.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map"] = partner_map()
         return context
 
 

@@ -31,6 +31,7 @@ FIXED_PAGES = [
     "home",
     "news:article_list",
     "partners:organization_list",
+    "partners:partner_map",
     "partners:event_list",
     "accessibility",
 ]

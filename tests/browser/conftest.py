@@ -51,6 +51,8 @@ PAGES = {
     "news-list": ("/news/", 200),
     "article": (f"/news/{SEED_SLUG}/", 200),
     "partners": ("/partners/", 200),
+    "partners-in-a-country": ("/partners/?country=RU", 200),
+    "partner-map": ("/partners/map/", 200),
     "partner": ("/partners/aturc/", 200),
     "person": ("/people/dmitry-arseniev/", 200),
     "events": ("/events/", 200),

@@ -72,6 +72,7 @@ def test_sitemap_covers_every_public_page_and_each_one_answers(client, seed_arti
             "/news/",
             f"/news/{SEED_SLUG}/",
             "/partners/",
+            "/partners/map/",
             "/partners/aturc/",
             "/partners/spbpu-shanghai/",
             "/people/dmitry-arseniev/",
@@ -130,7 +131,7 @@ def test_sitemap_costs_a_fixed_number_of_queries(client, db, django_assert_max_n
     for path in files:
         with django_assert_max_num_queries(1):
             fetch_xml(client, path)
-    assert len(fetch_sitemap(client)) == 3 * (5 + 4 * count)
+    assert len(fetch_sitemap(client)) == 3 * (6 + 4 * count)
 
 
 def test_news_is_split_into_files_of_equal_size_newest_first(client, db, monkeypatch):
