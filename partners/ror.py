@@ -312,8 +312,10 @@ def fill_from(organization: Organization, record: RorRecord) -> Filler:
             filler.notes.append(f"left out Wikidata ID {record.wikidata_id}: it is {slug}'s")
         else:
             filler.fill("wikidata_id", record.wikidata_id)
-    parents = Organization.objects.filter(ror_id=record.parent_ror_id or None)
-    if not organization.parent_id and (parent := parents.first()):
+    parent = None
+    if record.parent_ror_id and not organization.parent_id:
+        parent = Organization.objects.filter(ror_id=record.parent_ror_id).first()
+    if parent:
         organization.parent = parent
         filler.filled.append("parent")
     return filler

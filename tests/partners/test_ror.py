@@ -201,6 +201,7 @@ def test_a_record_matches_by_wikidata_id_or_schac_code(db):
     by_schac.refresh_from_db()
     assert by_wikidata.ror_id == "https://ror.org/017zhmm22"
     assert by_schac.ror_id == "https://ror.org/01yqg2h08"
+    assert by_wikidata.parent is None and by_schac.parent is None  # no parent in ROR
 
 
 def test_an_organisation_with_another_ror_id_is_another_organisation(db):
