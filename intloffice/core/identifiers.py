@@ -147,6 +147,7 @@ NORMALISERS = {
     "wikidata": normalise_wikidata,
 }
 MAX_LENGTHS = {"ror": 25, "schac": 253, "erasmus": 20, "pic": 9, "wikidata": 20}
+TYPED_LENGTH = 255
 
 
 class IdentifierField(models.CharField):
@@ -180,6 +181,10 @@ class IdentifierField(models.CharField):
                 "scheme": self.scheme,
             },
         )
+
+    def formfield(self, **kwargs):
+        # What is typed may be longer than what is kept: an address, spaces.
+        return super().formfield(**{"max_length": TYPED_LENGTH, **kwargs})
 
     def clean(self, value, model_instance):
         if value is None or not str(value).strip():
