@@ -1,3 +1,9 @@
+"""The partners' world: organisations (with their other names and their identifiers in
+registries), memberships over time, people, events and who took part in them.
+
+Longer than most modules: these models refer to each other and are read side by side.
+"""
+
 from collections import defaultdict
 
 from django.conf import settings

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.ror import RorError, import_ror_files
+from partners.ror import RorError
+from partners.ror_import import import_ror_files
 
 
 class Command(BaseCommand):
