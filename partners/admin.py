@@ -59,7 +59,8 @@ class OrganizationNameInline(NamedColumns, admin.TabularInline):
     model = OrganizationName
     form = VersionedForm
     extra = 0
-    fields = ["value", "kind", "language"]
+    # The name first; the version, hidden, for VersionedForm's check of stale rows.
+    fields = ["value", "kind", "language", "based_on_version"]
 
 
 class MembershipInline(NamedColumns, admin.TabularInline):

@@ -409,3 +409,22 @@ def test_the_host_universitys_page_is_in_the_sitemap_as_a_page(client, seed_enti
     """The sitemap lists pages, not partners: the host university has one, like any."""
     sitemap = client.get("/sitemap-partners-1.xml").text
     assert "/en/partners/spbpu/" in sitemap
+
+
+def test_an_organisation_with_names_is_saved_and_a_stale_name_refused(client, editor):
+    organization = make_organization()
+    name = OrganizationName.objects.create(organization=organization, value="HIT")
+    client.force_login(editor)
+    form = organisation_form(client, organization)
+    # Saved as opened: the names' rows are not stale.
+    response = client.post(change_url(organization), {**form, "city_en": "Harbin"})
+    assert response.status_code == 302, response.context["inline_admin_formsets"]
+    # Someone renames the name meanwhile; the editor's form, opened before, is refused.
+    form = organisation_form(client, organization)
+    name.value, name.version = "HIT Harbin", name.version + 1
+    name.save()
+    row = next(key for key, value in form.items() if key.endswith("-id") and value == str(name.pk))
+    response = client.post(change_url(organization), {**form, row.replace("-id", "-value"): "H"})
+    assert response.status_code == 200 and "saved this at" in response.text
+    name.refresh_from_db()
+    assert name.value == "HIT Harbin"
