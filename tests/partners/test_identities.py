@@ -2,12 +2,14 @@
 and "us" (the host university) apart from the partners, in the admin and on public pages."""
 
 import datetime as dt
+import logging
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
+from reversion.models import Version
 
 from partners.models import Membership, Organization, OrganizationName
 from tests.factories import make_article, make_organization
@@ -120,7 +122,8 @@ def test_the_admin_groups_the_identifiers_and_explains_them(superuser_client):
 # Other names
 
 
-def test_an_editor_adds_an_organisations_other_names_in_its_form(client, editor):
+def test_an_editor_adds_an_organisations_other_names_in_its_form(client, editor, caplog):
+    caplog.set_level(logging.INFO, logger="intloffice.audit")
     aturc = make_organization(kind="association", name_en="ATURC association")
     client.force_login(editor)
     form = organisation_form(client, aturc)
@@ -142,6 +145,11 @@ def test_an_editor_adds_an_organisations_other_names_in_its_form(client, editor)
     assert sorted(aturc.names.values_list("language", "value")) == [("", "ASRTU"), ("ru", "АТУРК")]
     aturc.refresh_from_db()
     assert sorted(aturc.aliases.splitlines()) == ["ASRTU", "АТУРК"]
+    # In History with the organisation, and in the audit log.
+    revision = Version.objects.get_for_object(aturc).first().revision
+    saved = {str(version.object) for version in revision.version_set.all()}
+    assert saved == {"ATURC association", "ASRTU", "АТУРК"}
+    assert "Added other name “ASRTU”" in caplog.text
 
 
 def test_the_aliases_follow_the_names_added_changed_and_deleted(db):
