@@ -39,12 +39,14 @@ def filter_choices() -> dict:
                 d.year for d in Article.objects.published().dates("publish_at", "year", "DESC")
             ],
             "categories": list(Category.objects.all()),
-            "partners": list(Organization.objects.all()),
+            # The host university and its offices apart: they are not partners.
+            "partners": list(Organization.objects.partners()),
+            "ours": list(Organization.objects.ours()),
             "tags": list(Tag.objects.all()),
         }
 
     choices = remember("news-filters", compute)
-    for name in ("categories", "partners", "tags"):
+    for name in ("categories", "partners", "ours", "tags"):
         choices[name] = sorted(choices[name], key=lambda obj: obj.name.casefold())
     return choices
 
@@ -97,7 +99,7 @@ class ArticleListView(PageMixin, ListView):
         # The active filters are found among the choices: no query of their own.
         context["active_year"] = f.get("year")
         context["active_category"] = pick(choices["categories"], f.get("category"))
-        context["active_partner"] = pick(choices["partners"], f.get("partner"))
+        context["active_partner"] = pick(choices["partners"] + choices["ours"], f.get("partner"))
         context["active_tag"] = pick(choices["tags"], f.get("tag"))
         query = self.request.GET.copy()
         query.pop("page", None)

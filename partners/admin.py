@@ -15,13 +15,19 @@ from intloffice.core.time_zones import LocalTimesForm, utc_offset
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 
-from .models import Event, Membership, Organization, Participation, Person
+from .models import Event, Membership, Organization, OrganizationName, Participation, Person
 
 # History keeps what staff write, with the rows of the inlines. The search vector is
 # derived from the text, and the version number and last editor describe the row, not
 # its content: restores leave them as they are.
 ROW_FACTS = ["search_vector", "version", "last_edited_by"]
-reversion.register(Organization, exclude=ROW_FACTS, follow=["memberships", "member_links"])
+# An organisation's aliases are written from its names, which History keeps with it.
+reversion.register(
+    Organization,
+    exclude=[*ROW_FACTS, "aliases"],
+    follow=["memberships", "member_links", "names"],
+)
+reversion.register(OrganizationName, exclude=ROW_FACTS[1:])
 reversion.register(Person, exclude=ROW_FACTS, follow=["participations"])
 reversion.register(Event, exclude=ROW_FACTS, follow=["participations"])
 reversion.register(Membership, exclude=ROW_FACTS[1:])
@@ -41,9 +47,20 @@ class EntityForm(SlugFromTitle, VersionedForm):
     pass
 
 
+IDENTIFIERS = ["ror_id", "schac_code", "erasmus_code", "pic", "wikidata_id"]
+
+
 class OrganizationForm(EntityForm):
     slug_sources = ("short_name", "name")
     slug_help_text = _("Left blank, it is made from the short name, or else the name.")
+
+
+class OrganizationNameInline(NamedColumns, admin.TabularInline):
+    model = OrganizationName
+    form = VersionedForm
+    extra = 0
+    # The name first; the version, hidden, for VersionedForm's check of stale rows.
+    fields = ["value", "kind", "language", "based_on_version"]
 
 
 class MembershipInline(NamedColumns, admin.TabularInline):
@@ -72,13 +89,33 @@ class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     verbose_name_as_object = pgettext_lazy("accusative", "organisation")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "country", "city", "updated_at"]
-    list_filter = ["kind", USED_COUNTRIES]
-    search_fields = ["slug", "aliases", *localized_fields("name", "short_name", "city")]
+    list_filter = [
+        "kind",
+        USED_COUNTRIES,
+        ("ror_id", admin.EmptyFieldListFilter),
+        ("erasmus_code", admin.EmptyFieldListFilter),
+    ]
+    search_fields = [
+        "slug",
+        "aliases",
+        *IDENTIFIERS,
+        *localized_fields("name", "short_name", "city"),
+    ]
     autocomplete_fields = ["parent"]
-    inlines = [MembershipInline, MemberInline]
+    inlines = [OrganizationNameInline, MembershipInline, MemberInline]
     fieldsets = [
-        (None, {"fields": ["kind", "name", "short_name", "aliases", "parent"]}),
+        (None, {"fields": ["kind", "name", "short_name", "parent"]}),
         (_("Where"), {"fields": ["country", "city", "website"]}),
+        (
+            _("Identifiers"),
+            {
+                "fields": IDENTIFIERS,
+                "description": _(
+                    "How registries know the organisation. All are optional; each is checked "
+                    "when saved, and shown on its page and to search engines."
+                ),
+            },
+        ),
         (_("About"), {"fields": ["description", "member_count", "logo"]}),
         (ADVANCED, {"classes": ["collapse"], "fields": ["slug"]}),
     ]
@@ -175,8 +212,8 @@ class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
 @admin.register(Membership)
 class MembershipAdmin(EditedInline, StaffAdmin, admin.ModelAdmin):
     verbose_name_as_object = pgettext_lazy("accusative", "membership")
-    list_display = ["member", "association", "since", "role"]
-    list_filter = ["association"]
+    list_display = ["member", "association", "since", "until", "role"]
+    list_filter = ["association", ("until", admin.EmptyFieldListFilter)]
     list_select_related = ["member", "association"]
     search_fields = localized_fields("member__name", "association__name")
     autocomplete_fields = ["member", "association"]

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def organization_names_changed(sender, instance, raw=False, **kwargs):
+    """An organisation's other names changed: its ``aliases`` follow (search, mentions)."""
+    if raw:
+        return  # loaddata: the organisation's row comes with its aliases as they were
+    from .models import Organization
+
+    Organization.objects.filter(pk=instance.organization_id).refresh_aliases()
 
 
 class PartnersConfig(AppConfig):
@@ -9,6 +19,20 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from intloffice.core import freshness
 
-        from .models import Event, Membership, Organization, Participation, Person
+        from .models import (
+            Event,
+            Membership,
+            Organization,
+            OrganizationName,
+            Participation,
+            Person,
+        )
 
-        freshness.watch(Organization, Membership, Person, Event, Participation)
+        freshness.watch(Organization, OrganizationName, Membership, Person, Event, Participation)
+        # Bulk writes bypass signals: their callers call refresh_aliases() (partners.ror).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                organization_names_changed,
+                sender=OrganizationName,
+                dispatch_uid=f"organization-names-{signal is post_save}",
+            )

@@ -1,6 +1,15 @@
+"""The partners' world: organisations (with their other names and their identifiers in
+registries), memberships over time, people, events and who took part in them.
+
+Longer than most modules: these models refer to each other and are read side by side.
+"""
+
+from collections import defaultdict
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from intloffice.core.identifiers import IdentifierField, wikidata_url
 from intloffice.core.images import ProcessedImageField
 from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
@@ -60,6 +70,25 @@ class OrganizationQuerySet(models.QuerySet):
         host = settings.SITE_HOST_ORGANIZATION
         return self.exclude(slug=host).exclude(parent__slug=host)
 
+    def refresh_aliases(self) -> None:
+        """Write each organisation's other names (``names``) into its ``aliases`` column,
+        one per line, as people and events keep theirs: search indexes that column and
+        mention linking reads it. Saved, so that the search vector and pages follow."""
+        names = defaultdict(list)
+        rows = (
+            OrganizationName.objects.filter(organization__in=self.values("pk"))
+            .order_by("organization_id", "kind", "language", "value")
+            .values_list("organization_id", "value")
+        )
+        for pk, value in rows:
+            if value not in names[pk]:
+                names[pk].append(value)
+        for organization in self.only("pk", "aliases"):
+            text = "\n".join(names[organization.pk])
+            if organization.aliases != text:
+                organization.aliases = text
+                organization.save(update_fields=["aliases"])
+
 
 class Organization(Entity):
     class Kind(models.TextChoices):
@@ -73,6 +102,14 @@ class Organization(Entity):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    # Written from the names below (OrganizationQuerySet.refresh_aliases), not typed: staff
+    # edit an organisation's other names one by one, with their language and kind.
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        editable=False,
+        help_text=_("Every other name of the organisation, one per line, from its names."),
+    )
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -89,6 +126,52 @@ class Organization(Entity):
         _("belongs to"),
         related_name="children",
         help_text=_("For example, a representative office belongs to its university."),
+    )
+    # Identifiers in the registries partners are known by (intloffice.core.identifiers).
+    ror_id = IdentifierField(
+        _("ROR ID"),
+        scheme="ror",
+        unique=True,
+        help_text=_(
+            "From the Research Organization Registry: search the name at ror.org and paste "
+            "the address of the organisation's page, such as https://ror.org/02x91aj62."
+        ),
+    )
+    schac_code = IdentifierField(
+        _("SCHAC code"),
+        scheme="schac",
+        unique=True,
+        help_text=_(
+            "How Erasmus Without Paper names the institution: its internet domain, such as "
+            "spbstu.ru. The partner's international office can confirm it."
+        ),
+    )
+    erasmus_code = IdentifierField(
+        _("Erasmus code"),
+        scheme="erasmus",
+        help_text=_(
+            "Of an institution with an Erasmus Charter: country letters, city and number, "
+            "such as “F  PARIS001”. Type the spaces as you like; the standard spacing is "
+            "restored on saving."
+        ),
+    )
+    pic = IdentifierField(
+        _("PIC"),
+        scheme="pic",
+        unique=True,
+        help_text=_(
+            "Participant Identification Code: the nine digits the EU Funding & Tenders "
+            "Portal gives an organisation."
+        ),
+    )
+    wikidata_id = IdentifierField(
+        _("Wikidata ID"),
+        scheme="wikidata",
+        unique=True,
+        help_text=_(
+            "The Q number of the organisation's Wikidata page, such as Q981237; the page's "
+            "address may be pasted."
+        ),
     )
 
     objects = OrganizationQuerySet.as_manager()
@@ -114,6 +197,72 @@ class Organization(Entity):
         """Whether this is the university the office belongs to: "us", not a partner."""
         return self.slug == settings.SITE_HOST_ORGANIZATION
 
+    def same_as(self) -> list[str]:
+        """The addresses of this organisation's own records elsewhere: ROR, Wikidata and
+        its website (schema.org ``sameAs``)."""
+        urls = [self.ror_id, self.wikidata_id and wikidata_url(self.wikidata_id), self.website]
+        return [url for url in urls if url]
+
+    def identifiers(self) -> list[tuple[str, str]]:
+        """(registry, identifier) pairs of the identifiers it has, for pages and JSON-LD."""
+        pairs = [
+            ("ROR", self.ror_id),
+            ("SCHAC", self.schac_code),
+            ("Erasmus", self.erasmus_code),
+            ("PIC", self.pic),
+            ("Wikidata", self.wikidata_id),
+        ]
+        return [(registry, value) for registry, value in pairs if value]
+
+
+class OrganizationName(TimeStamped, Versioned):
+    """Another name an organisation is written as, in one language or any: a label (a full
+    name, such as a translation), an acronym (ATURC, АТУРК) or an alias (an informal or
+    former name). Every one is searched and links the articles that mention it."""
+
+    class Kind(models.TextChoices):
+        LABEL = "label", _("full name")
+        ACRONYM = "acronym", _("acronym")
+        ALIAS = "alias", _("alias")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="names",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("", _("any language")), *settings.LANGUAGES],
+        blank=True,
+        help_text=_("“Any language” for a name written so in every language (ASRTU)."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ALIAS)
+    value = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        ordering = ["kind", "language", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "language", "value"], name="unique_organization_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.value
+
+    def clean(self):
+        self.value = " ".join(self.value.split())
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Memberships not ended (Membership.is_current for many)."""
+        return self.filter(Q(until__isnull=True) | Q(until__gte=today or timezone.localdate()))
+
 
 class Membership(TimeStamped, Versioned):
     member = models.ForeignKey(
@@ -130,7 +279,15 @@ class Membership(TimeStamped, Versioned):
         limit_choices_to={"kind": Organization.Kind.ASSOCIATION},
     )
     since = models.DateField(_("member since"), null=True, blank=True)
+    until = models.DateField(
+        _("member until"),
+        null=True,
+        blank=True,
+        help_text=_("Left blank while the organisation is a member."),
+    )
     role = models.CharField(_("role"), max_length=120, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -140,10 +297,27 @@ class Membership(TimeStamped, Versioned):
             models.CheckConstraint(
                 condition=~Q(member=models.F("association")), name="membership_not_self"
             ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="membership_ends_after_it_began",
+            ),
         ]
 
     def __str__(self):
         return f"{self.member} → {self.association}"
+
+    def clean(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError(
+                {"until": _("A membership cannot end before it began: check both dates.")}
+            )
+
+    def is_current(self, today=None) -> bool:
+        """Not ended: no end date, or one still to come (a member until 31 December is
+        a member on that day)."""
+        return self.until is None or self.until >= (today or timezone.localdate())
 
 
 class Person(Entity):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from .models import Event, Membership, Organization, Participation, Person
+from .models import Event, Membership, Organization, OrganizationName, Participation, Person
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -22,7 +22,12 @@ ORGANIZATIONS = {
         "name_en": "Association of Technical Universities of Russia and China",
         "name_ru": "Ассоциация технических университетов России и Китая",
         "name_zh_hans": "中俄工科大学联盟",
-        "aliases": "ATURC\nАТУРК\nASRTU\nAssociation of Sino-Russian Technical Universities",
+        "names": [
+            ("acronym", "", "ATURC"),
+            ("acronym", "ru", "АТУРК"),
+            ("acronym", "", "ASRTU"),
+            ("alias", "en", "Association of Sino-Russian Technical Universities"),
+        ],
         "member_count": 68,
         "description_en": (
             "An association of 68 foremost technical universities of Russia and China that "
@@ -44,10 +49,14 @@ ORGANIZATIONS = {
         "name_en": "Peter the Great St. Petersburg Polytechnic University",
         "name_ru": "Санкт-Петербургский политехнический университет Петра Великого",
         "name_zh_hans": "圣彼得堡彼得大帝理工大学",
-        "aliases": (
-            "SPbPU\nСПбПУ\nSt. Petersburg Polytechnic University\n"
-            "Polytechnic University\nПолитехнический университет"
-        ),
+        "names": [
+            ("acronym", "", "SPbPU"),
+            ("acronym", "ru", "СПбПУ"),
+            ("alias", "en", "St. Petersburg Polytechnic University"),
+            ("alias", "en", "Polytechnic University"),
+            ("alias", "ru", "Политехнический университет"),
+        ],
+        "ror_id": "https://ror.org/02x91aj62",
         "country": "RU",
         "city_en": "St. Petersburg",
         "city_ru": "Санкт-Петербург",
@@ -59,7 +68,7 @@ ORGANIZATIONS = {
         "name_en": "SPbPU Representative Office in Shanghai",
         "name_ru": "Представительство СПбПУ в Шанхае",
         "name_zh_hans": "圣彼得堡彼得大帝理工大学上海代表处",
-        "aliases": "representative office of SPbPU in Shanghai",
+        "names": [("alias", "en", "representative office of SPbPU in Shanghai")],
         "country": "CN",
         "city_en": "Shanghai",
         "city_ru": "Шанхай",
@@ -73,7 +82,7 @@ ORGANIZATIONS = {
         "name_en": "Russian Science Foundation",
         "name_ru": "Российский научный фонд",
         "name_zh_hans": "俄罗斯科学基金会",
-        "aliases": "РНФ",
+        "names": [("acronym", "ru", "РНФ")],
         "country": "RU",
         "city_en": "Moscow",
         "city_ru": "Москва",
@@ -213,10 +222,16 @@ def load_seed_entities() -> int:
     created = 0
     organizations = {}
     for slug, data in ORGANIZATIONS.items():
-        fields = {key: value for key, value in data.items() if key != "parent"}
+        fields = {key: value for key, value in data.items() if key not in {"parent", "names"}}
         if "parent" in data:
             fields["parent"] = organizations[data["parent"]]
         organizations[slug], new = Organization.objects.get_or_create(slug=slug, defaults=fields)
+        if new:
+            OrganizationName.objects.bulk_create(
+                OrganizationName(organization=organizations[slug], kind=k, language=lang, value=v)
+                for k, lang, v in data.get("names", [])
+            )
+            Organization.objects.filter(pk=organizations[slug].pk).refresh_aliases()
         created += new
     for member, association in MEMBERSHIPS:
         _membership, new = Membership.objects.get_or_create(

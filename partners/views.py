@@ -1,6 +1,8 @@
 from django import forms
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
@@ -128,19 +130,43 @@ class OrganizationDetailView(EntityPage):
             shortened(organization.description) if organization.description else organization.name
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def membership_links(self) -> list[Membership]:
+        """Both directions of membership in one query: its members, and what it is member
+        of (for the page and its structured data)."""
         organization = self.object
-        # Both directions of membership in one query: its members, and what it is member of.
-        links = list(
+        return list(
             Membership.objects.filter(Q(member=organization) | Q(association=organization))
             .select_related("member", "association")
             .order_by("member__slug", "association__slug")
         )
-        context["members"] = [link for link in links if link.association_id == organization.pk]
+
+    def get_structured_data(self):
+        organization = self.object
+        member_of = [
+            link.association
+            for link in self.membership_links
+            if link.member_id == organization.pk and link.is_current(self.today)
+        ]
+        return [structured_data.organization(self.request, organization, member_of)]
+
+    def get_context_data(self, **kwargs):
+        self.today = timezone.localdate()
+        context = super().get_context_data(**kwargs)
+        organization = self.object
+        for link in self.membership_links:
+            link.current = link.is_current(self.today)
+        members = [link for link in self.membership_links if link.association_id == organization.pk]
+        # Its members now, and apart from them those that left, most recent first.
+        context["members"] = [link for link in members if link.current]
+        context["former_members"] = sorted(
+            (link for link in members if not link.current),
+            key=lambda link: link.until,
+            reverse=True,
+        )
         context["memberships"] = sorted(
-            (link for link in links if link.member_id == organization.pk),
-            key=lambda link: link.association.slug,
+            (link for link in self.membership_links if link.member_id == organization.pk),
+            key=lambda link: (not link.current, link.association.slug),
         )
         return context
 

@@ -78,8 +78,10 @@ def make_tag(**fields) -> Tag:
     return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})
 
 
-# The one definition of the roles: the data migration that creates the groups.
+# The one definition of the roles: the data migrations that create the groups and add to
+# them later.
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
+LATER_ROLES = [importlib.import_module("news.migrations.0008_roles_organization_names").ROLES]
 
 
 def role_group(name: str) -> Group:
@@ -89,7 +91,8 @@ def role_group(name: str) -> Group:
     group.permissions.set(
         [
             Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codenames in ROLES[name].items()
+            for roles in (ROLES, *LATER_ROLES)
+            for app, codenames in roles[name].items()
             for codename in codenames
         ]
     )

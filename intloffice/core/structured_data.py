@@ -122,7 +122,8 @@ def event(request, event) -> dict:
     return data
 
 
-def organization(request, organization) -> dict:
+def organization(request, organization, member_of=()) -> dict:
+    """``member_of``: the associations it is a member of now (from the page's query)."""
     data = {
         "@context": "https://schema.org",
         "@type": organization_type(organization),
@@ -132,12 +133,20 @@ def organization(request, organization) -> dict:
     }
     if organization.short_name:
         data["alternateName"] = organization.short_name
-    if organization.website:
-        data["sameAs"] = [organization.website]
+    if same_as := organization.same_as():
+        data["sameAs"] = same_as
+    # Wikidata is in sameAs, as the address of the organisation's record there.
+    if identifiers := [pair for pair in organization.identifiers() if pair[0] != "Wikidata"]:
+        data["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": registry, "value": value}
+            for registry, value in identifiers
+        ]
     if organization.city or organization.country:
         data["address"] = postal_address(organization)
     if organization.parent:
         data["parentOrganization"] = reference(request, organization.parent)
+    if member_of:
+        data["memberOf"] = [reference(request, association) for association in member_of]
     return data
 
 

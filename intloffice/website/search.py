@@ -60,16 +60,19 @@ class Results:
     partners: Section
     people: Section
     events: Section
+    # The host university and its offices: "us", shown apart from the partners.
+    ours: Section
 
     @property
     def count(self) -> int:
-        sections = (self.partners, self.people, self.events)
+        sections = (self.partners, self.people, self.events, self.ours)
         return self.articles.paginator.count + sum(section.count for section in sections)
 
 
 def search_site(text: str, terms: list[str], page: str | int | None, language: str) -> Results:
     """What matches the query: a page of articles (best of the newest first), then the
-    top partners, people and events (best first)."""
+    top partners, people and events (best first), and the host university and its offices
+    if they match (apart: they are not partners)."""
     pattern = highlighter(terms)
     ids, more_articles = search.best_of_first(
         Article.objects.published().newest_first(), text, terms, RANKED_ARTICLES
@@ -88,9 +91,10 @@ def search_site(text: str, terms: list[str], page: str | int | None, language: s
         articles=articles,
         article_hits=[article_hit(article, pattern, language) for article in articles],
         more_articles=more_articles,
-        partners=section(Organization.objects.all(), name),
+        partners=section(Organization.objects.partners(), name),
         people=section(Person.objects.select_related("organization"), name),
         events=section(Event.objects.all(), "-start"),
+        ours=section(Organization.objects.ours(), name),
     )
 
 

@@ -54,6 +54,7 @@ PAGES = {
     "partners-in-a-country": ("/partners/?country=RU", 200),
     "partner-map": ("/partners/map/", 200),
     "partner": ("/partners/aturc/", 200),
+    "our-university": ("/partners/spbpu/", 200),
     "person": ("/people/dmitry-arseniev/", 200),
     "events": ("/events/", 200),
     "event": ("/events/fifth-aturc-summit-2022/", 200),
@@ -281,14 +282,27 @@ def site_data(transactional_db, media_storage):
     The live server runs in another thread, so it only sees committed data: hence
     ``transactional_db`` (which pytest-django's ``live_server`` needs anyway).
     """
-    from partners.models import Event, Organization
+    from partners.models import Event, Membership, Organization
     from partners.seed import load_seed_entities
-    from tests.factories import make_article, make_event
+    from tests.factories import make_article, make_event, make_organization
 
     load_seed_entities()
     call_command("import_articles", SEEDS, verbosity=0)
     aturc = Organization.objects.get(slug="aturc")
     spbpu = Organization.objects.get(slug="spbpu")
+    # A membership with its dates, and a member that left (test data, not the seed's).
+    Membership.objects.filter(member=spbpu, association=aturc).update(since=dt.date(2016, 9, 1))
+    Membership.objects.create(
+        member=make_organization(
+            slug="northern-technical-university",
+            name_en="Northern Technical University",
+            name_ru="Северный технический университет",
+            erasmus_code="F  PARIS001",
+        ),
+        association=aturc,
+        since=dt.date(2012, 1, 1),
+        until=dt.date(2020, 12, 31),
+    )
     now = timezone.now()
     forum = make_event(
         slug="aturc-youth-forum",

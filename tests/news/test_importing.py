@@ -265,11 +265,9 @@ def test_link_mentions_picks_up_a_new_alias(seed_article):
     foundation = Organization.objects.get(slug="russian-science-foundation")
     seed_article.organizations.remove(foundation)
     priority = Organization.objects.create(
-        kind="government",
-        slug="priority-2030",
-        name_en="Priority 2030",
-        aliases="Priority-2030 Program",
+        kind="government", slug="priority-2030", name_en="Priority 2030"
     )
+    priority.names.create(value="Priority-2030 Program", kind="alias")
     call_command("link_mentions", verbosity=0)
     linked = set(seed_article.organizations.values_list("slug", flat=True))
     assert {"priority-2030", "russian-science-foundation", "aturc"} <= linked

@@ -177,7 +177,14 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
             "short_name_ru": "ХПИ",
             "short_name_zh_hans": "哈工大",
             "slug": "hit",
-            "aliases": "HIT\nХПИ",
+            "names-TOTAL_FORMS": "2",
+            "names-INITIAL_FORMS": "0",
+            "names-0-value": "Harbin Tech",
+            "names-0-kind": "alias",
+            "names-0-language": "en",
+            "names-1-value": "哈工大学",
+            "names-1-kind": "acronym",
+            "names-1-language": "zh-hans",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
             "member_links-TOTAL_FORMS": "0",
@@ -195,3 +202,9 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
         "ХПИ",
         "哈工大",
     )
+    assert sorted(hit.names.values_list("language", "kind", "value")) == [
+        ("en", "alias", "Harbin Tech"),
+        ("zh-hans", "acronym", "哈工大学"),
+    ]
+    # Written from the names, for search and mention linking.
+    assert hit.aliases == "哈工大学\nHarbin Tech"

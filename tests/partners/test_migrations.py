@@ -40,3 +40,31 @@ def test_the_short_name_written_so_far_becomes_the_english_one(migrate):
         "aturc": ("ATURC", "АТУРК", "中俄工科大学联盟"),
         "spbpu": ("Polytech", None, None),
     }
+
+
+def test_each_line_of_the_aliases_becomes_a_name_with_its_language_and_kind(migrate):
+    old = migrate(("partners", "0008_identifiers_names_and_membership_dates"))
+    aturc = old.get_model("partners", "Organization").objects.create(
+        slug="aturc",
+        kind="association",
+        name_en="ATURC",
+        aliases="ATURC\nАТУРК\n  ASRTU \n\nAssociation of Sino-Russian Technical Universities\n"
+        "中俄工科大学联盟\nSPbPU\nATURC",
+    )
+    old.get_model("partners", "Organization").objects.create(
+        slug="plain", kind="university", name_en="Plain"
+    )
+
+    new = migrate(("partners", "0009_organization_names_from_aliases"))
+    names = new.get_model("partners", "OrganizationName").objects.order_by("pk")
+    assert [(n.organization_id, n.language, n.kind, n.value) for n in names] == [
+        (aturc.pk, "", "acronym", "ATURC"),
+        (aturc.pk, "ru", "acronym", "АТУРК"),
+        (aturc.pk, "", "acronym", "ASRTU"),
+        (aturc.pk, "", "alias", "Association of Sino-Russian Technical Universities"),
+        (aturc.pk, "zh-hans", "alias", "中俄工科大学联盟"),
+        (aturc.pk, "", "acronym", "SPbPU"),  # a repeated line once
+    ]
+    # The old text is kept as it was.
+    organization = new.get_model("partners", "Organization").objects.get(slug="aturc")
+    assert organization.aliases.startswith("ATURC\nАТУРК\n  ASRTU \n")

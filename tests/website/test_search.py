@@ -38,7 +38,7 @@ def found_articles(client, query, language="en"):
 
 def found(client, query, group, language="en"):
     results = search(client, query, language).context.get("results")
-    sections = {"partner": "partners", "person": "people", "event": "events"}
+    sections = {"partner": "partners", "person": "people", "event": "events", "ours": "ours"}
     return [hit.object.slug for hit in getattr(results, sections[group]).hits] if results else []
 
 
@@ -103,7 +103,7 @@ def test_chinese_query_in_quotes_is_still_a_phrase(client, db):
         ("АТУРК", "partner", "aturc"),
         ("атурк", "partner", "aturc"),
         ("中俄工科大学联盟", "partner", "aturc"),
-        ("SPbPU", "partner", "spbpu"),
+        ("SPbPU", "ours", "spbpu"),  # the host university: found, and not as a partner
         ("Арсеньев", "person", "dmitry-arseniev"),
         ("арсеньев", "person", "dmitry-arseniev"),
         ("Arseniev", "person", "dmitry-arseniev"),
@@ -257,8 +257,9 @@ def test_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
         make_organization(name_en=f"Zebra University {number}", parent=association)
         make_person(name_en=f"Zebra Person {number}", organization=association)
         make_event(name_en=f"Zebra Event {number}")
-    # Articles: the ranked matches, then the page's rows; then one query per group.
-    with django_assert_max_num_queries(5):
+    # Articles: the ranked matches, then the page's rows; then one query per group
+    # (partners, people, events, and the host university apart from the partners).
+    with django_assert_max_num_queries(6):
         response = search(client, "zebra")
     assert response.context["results"].count == 4 * count + 1
 

@@ -142,6 +142,7 @@ def results_of(client, language: str, query: str) -> set[str]:
     found = {f"article:{hit.object.slug}" for hit in results.article_hits}
     for kind, section in (
         ("partner", results.partners),
+        ("partner", results.ours),  # the host university, apart from the partners
         ("person", results.people),
         ("event", results.events),
     ):
