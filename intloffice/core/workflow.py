@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import formats, timezone
@@ -247,6 +248,33 @@ class Publishable(models.Model):
     def is_scheduled(self, now=None) -> bool:
         """Published, to appear by itself at its date."""
         return self.status == Status.PUBLISHED and self.publish_at > (now or timezone.now())
+
+
+class StepNote(models.Model):
+    """One workflow step taken on an object: which, by whom, when, with what comment.
+
+    Written by ``Workflow.saved`` for every step; the change form shows the latest to the
+    author, each named in the reader's language from ``step`` (a transition's name). A
+    concrete model adds the foreign key to what it notes (``Workflow.note_owner``).
+    """
+
+    step = models.CharField(_("step"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # The publication date the step set: "Scheduled for …" names it.
+    publish_at = models.DateTimeField(_("publication date"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
 
 
 # Every model's workflow, by model: the QuerySet's bulk writes find theirs here.
