@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.core.freshness import remember
+from intloffice.core.freshness import remember, remembered
 
 from .models import Page
 
@@ -37,9 +37,17 @@ def directory() -> Directory:
     return remember("pages-directory", compute)
 
 
-def menu(name: str) -> list[Page]:
-    """The public pages in menu ``name`` ("main" or "footer"), in their order."""
-    return directory().menus.get(name, [])
+def directory_known() -> bool:
+    """Whether the menus are remembered in the current generation."""
+    return remembered("pages-directory") is not None
+
+
+def menu(name: str, known_only: bool = False) -> list[Page]:
+    """The public pages in menu ``name`` ("main" or "footer"), in their order. With
+    ``known_only``, only if they are remembered already, else none (the 404 page, which
+    costs no query, shows the menus most of the time, and never a wrong one)."""
+    found = remembered("pages-directory") if known_only else directory()
+    return found.menus.get(name, []) if found else []
 
 
 def is_page(slug: str) -> bool:

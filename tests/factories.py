@@ -10,6 +10,7 @@ from django.utils import timezone
 from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
+from pages.models import Page, StaffMember
 from partners.models import Event, Organization, Person
 
 _numbers = itertools.count(1)
@@ -36,6 +37,32 @@ def make_article(**fields) -> Article:
     for name, objects in links.items():
         getattr(article, name).set(objects)
     return article
+
+
+def make_page(**fields) -> Page:
+    number = next(_numbers)
+    defaults = {
+        "title_en": f"Page {number}",
+        "slug": f"page-{number}",
+        "body_en": f"<p>Text of page {number}.</p>",
+        "status": "published",
+        "publish_at": timezone.now() - dt.timedelta(hours=1),
+    }
+    # Made published directly, as a script at the shell would: the workflow lets it.
+    with workflow.acting(CommandLine("tests")):
+        return Page.objects.create(**{**defaults, **fields})
+
+
+def make_staff_member(**fields) -> StaffMember:
+    number = next(_numbers)
+    defaults = {
+        "name_en": f"Staff Member {number}",
+        "role_en": f"Role {number}",
+        "email": f"staff{number}@example.org",
+        "public": True,
+        "position": number,
+    }
+    return StaffMember.objects.create(**{**defaults, **fields})
 
 
 def make_organization(**fields) -> Organization:
