@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib
 import itertools
+from types import SimpleNamespace
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
@@ -103,6 +104,17 @@ def make_category(**fields) -> Category:
 def make_tag(**fields) -> Tag:
     number = next(_numbers)
     return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})
+
+
+def seed_pages() -> None:
+    """The information pages as their migration seeds them (a transactional test's flush
+    removes what migrations wrote)."""
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("pages.migrations.0003_seed_pages")
+    with workflow.acting(CommandLine("tests")):
+        migration.create_pages(apps, SimpleNamespace(connection=connection))
 
 
 # The one definition of the roles: the data migration that creates the groups.
