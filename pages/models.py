@@ -54,8 +54,9 @@ class Page(Publishable, TimeStamped, Versioned):
         max_length=80,
         unique=True,
         help_text=_(
-            "The page's address: /en/<slug>/. Keep it once published: links depend on it. "
-            "The names of the site's sections (news, partners, events, search …) are taken."
+            "The page's address after the language: /en/contacts/ for “contacts”. Keep it "
+            "once published: links depend on it. The names of the site's sections (news, "
+            "partners, events, search …) are taken."
         ),
     )
     summary = models.TextField(

@@ -119,6 +119,8 @@ def seed_pages() -> None:
 
 # The one definition of the roles: the data migration that creates the groups.
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
+# ... and the information pages' permissions, which their own migration adds to the groups.
+PAGE_ROLES = importlib.import_module("pages.migrations.0002_roles").ROLES
 
 
 def role_group(name: str) -> Group:
@@ -128,7 +130,7 @@ def role_group(name: str) -> Group:
     group.permissions.set(
         [
             Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codenames in ROLES[name].items()
+            for app, codenames in {**ROLES[name], "pages": PAGE_ROLES[name]}.items()
             for codename in codenames
         ]
     )
