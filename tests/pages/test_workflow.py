@@ -169,3 +169,12 @@ def test_apply_checks_the_permission_and_the_stage(db, editor, publisher, audit)
     assert workflow.PAGES.PUBLISH == "pages.publish_page"
     assert editor.has_perm("pages.change_page") and not editor.has_perm("pages.publish_page")
     assert publisher.has_perm("pages.publish_page")
+
+
+def test_the_admin_index_lists_pages_waiting_for_review(client, publisher):
+    client.force_login(publisher)
+    assert "Pages waiting for review" not in client.get(reverse("admin:index")).text
+    make_page(status="review")
+    html = client.get(reverse("admin:index")).text
+    assert "Pages waiting for review" in html
+    assert f'href="{CHANGELIST}?status=review"' in html
