@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "intloffice.core",
     "partners",
+    "pages",
     "news",
 ]
 

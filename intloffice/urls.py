@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("search/", search.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("", include("partners.urls")),
+    # Last: an information page's address is one word that no section above has taken.
+    path("", include("pages.urls")),
 )
 
 handler404 = "intloffice.website.views.page_not_found"

@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib
 import itertools
+from types import SimpleNamespace
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
+from pages.models import Page, StaffMember
 from partners.models import Event, Organization, Person
 
 _numbers = itertools.count(1)
@@ -36,6 +38,32 @@ def make_article(**fields) -> Article:
     for name, objects in links.items():
         getattr(article, name).set(objects)
     return article
+
+
+def make_page(**fields) -> Page:
+    number = next(_numbers)
+    defaults = {
+        "title_en": f"Page {number}",
+        "slug": f"page-{number}",
+        "body_en": f"<p>Text of page {number}.</p>",
+        "status": "published",
+        "publish_at": timezone.now() - dt.timedelta(hours=1),
+    }
+    # Made published directly, as a script at the shell would: the workflow lets it.
+    with workflow.acting(CommandLine("tests")):
+        return Page.objects.create(**{**defaults, **fields})
+
+
+def make_staff_member(**fields) -> StaffMember:
+    number = next(_numbers)
+    defaults = {
+        "name_en": f"Staff Member {number}",
+        "role_en": f"Role {number}",
+        "email": f"staff{number}@example.org",
+        "public": True,
+        "position": number,
+    }
+    return StaffMember.objects.create(**{**defaults, **fields})
 
 
 def make_organization(**fields) -> Organization:
@@ -78,10 +106,23 @@ def make_tag(**fields) -> Tag:
     return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})
 
 
+def seed_pages() -> None:
+    """The information pages as their migration seeds them (a transactional test's flush
+    removes what migrations wrote)."""
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("pages.migrations.0003_seed_pages")
+    with workflow.acting(CommandLine("tests")):
+        migration.create_pages(apps, SimpleNamespace(connection=connection))
+
+
 # The one definition of the roles: the data migrations that create the groups and add to
 # them later.
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
 LATER_ROLES = [importlib.import_module("news.migrations.0008_roles_organization_names").ROLES]
+# ... and the information pages' permissions, which their own migration adds to the groups.
+PAGE_ROLES = importlib.import_module("pages.migrations.0002_roles").ROLES
 
 
 def role_group(name: str) -> Group:
@@ -91,7 +132,11 @@ def role_group(name: str) -> Group:
     group.permissions.set(
         [
             Permission.objects.get(content_type__app_label=app, codename=codename)
-            for roles in (ROLES, *LATER_ROLES)
+            for roles in (
+                ROLES,
+                *LATER_ROLES,
+                {role: {"pages": PAGE_ROLES[role]} for role in PAGE_ROLES},
+            )
             for app, codenames in roles[name].items()
             for codename in codenames
         ]

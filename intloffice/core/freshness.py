@@ -136,6 +136,27 @@ def remember(name: str, compute):
     return value
 
 
+def known_generation() -> str | None:
+    """The current generation if one is running, else None: never starts one (a query for
+    the next scheduled change), for pages that must cost no database work (the 404 page)."""
+    if not cache_available():
+        return None
+    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    next_change = values.get(NEXT_CHANGE_KEY) or 0
+    if next_change and time.time() >= next_change:
+        return None
+    return values.get(GENERATION_KEY)
+
+
+def remembered(name: str):
+    """What ``remember(name, ...)`` keeps in the current generation, or None when it is not
+    kept: computes nothing and starts no generation."""
+    generation = known_generation()
+    if generation is None:
+        return None
+    return cache.get(f"derived:{generation}:{name}")
+
+
 def content_changed(**kwargs) -> None:
     """Signal receiver (and plain function for bulk writers): public pages changed."""
     new_generation()

@@ -183,3 +183,60 @@ def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
             for number, (name, path) in enumerate(trail, start=1)
         ],
     }
+
+
+def web_page(request, page, type_name: str = "WebPage") -> dict:
+    """An information page (``title``, ``lead``, ``updated_at``): a WebPage of the site, or
+    a more exact type (ContactPage)."""
+    url = absolute(request, page.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@type": type_name,
+        "name": page.title,
+        "description": excerpt(page.lead, 300),
+        "url": url,
+        "inLanguage": shown_language(page, "title"),
+        "dateModified": localtime(page.updated_at).isoformat(),
+        "isPartOf": {
+            "@type": "WebSite",
+            "name": str(settings.SITE_NAME),
+            "url": absolute(request, reverse("home")),
+        },
+    }
+
+
+def staff_member(request, member) -> dict:
+    """A person of the office's staff directory (``name``, ``role``, ``languages``,
+    ``email``, ``phone``; the photo only if ``shows_photo()``)."""
+    data = {"@type": "Person", "name": member.name}
+    if member.role:
+        data["jobTitle"] = member.role
+    if member.email:
+        data["email"] = member.email
+    if member.phone:
+        data["telephone"] = member.phone
+    if member.languages:
+        data["knowsLanguage"] = list(member.languages)
+    if member.shows_photo():
+        data["image"] = absolute(request, member.photo.url)
+    return data
+
+
+def office(request, staff) -> dict:
+    """The International Office as an Organization of its university, with its contacts
+    (settings OFFICE_*) and the public ``staff`` as its employees."""
+    return {
+        "@type": "Organization",
+        "name": str(settings.SITE_NAME),
+        "url": absolute(request, reverse("home")),
+        "parentOrganization": publisher(request),
+        "address": {"@type": "PostalAddress", "streetAddress": str(settings.OFFICE_ADDRESS)},
+        "contactPoint": {
+            "@type": "ContactPoint",
+            "contactType": "International Office",
+            "email": settings.OFFICE_EMAIL,
+            "telephone": settings.OFFICE_PHONE,
+            "availableLanguage": [code for code, _name in settings.LANGUAGES],
+        },
+        "employee": [staff_member(request, member) for member in staff],
+    }

@@ -1,4 +1,5 @@
-"""The site's search page: published articles, partners, people and events at once.
+"""The site's search page: published information pages and articles, partners, people and
+events at once.
 
 ``search_site(text, page, language)`` does the work and returns what the page shows;
 ``SearchView`` reads the request and renders it. The matching and ranking are the search
@@ -10,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page as PageOfResults
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -26,6 +28,7 @@ from intloffice.core.snippets import excerpt, highlight, highlighter
 from intloffice.core.text import html_to_text
 from intloffice.core.translated import fallback_chain, translated_ordering
 from news.models import Article
+from pages.models import Page
 from partners.models import Event, Organization, Person
 
 ARTICLES_PER_PAGE = 10
@@ -54,7 +57,7 @@ class Section:
 
 @dataclass
 class Results:
-    articles: Page
+    articles: PageOfResults
     article_hits: list[Hit]
     more_articles: bool
     partners: Section
@@ -62,17 +65,18 @@ class Results:
     events: Section
     # The host university and its offices: "us", shown apart from the partners.
     ours: Section
+    pages: Section
 
     @property
     def count(self) -> int:
-        sections = (self.partners, self.people, self.events, self.ours)
+        sections = (self.partners, self.people, self.events, self.ours, self.pages)
         return self.articles.paginator.count + sum(section.count for section in sections)
 
 
 def search_site(text: str, terms: list[str], page: str | int | None, language: str) -> Results:
-    """What matches the query: a page of articles (best of the newest first), then the
-    top partners, people and events (best first), and the host university and its offices
-    if they match (apart: they are not partners)."""
+    """What matches the query: the top information pages, a page of articles (best of the
+    newest first), then the top partners, people and events (best first), and the host
+    university and its offices if they match (apart: they are not partners)."""
     pattern = highlighter(terms)
     ids, more_articles = search.best_of_first(
         Article.objects.published().newest_first(), text, terms, RANKED_ARTICLES
@@ -87,6 +91,12 @@ def search_site(text: str, terms: list[str], page: str | int | None, language: s
         return Section([Hit(row, title=highlight(row.name, pattern)) for row in rows], count)
 
     name = translated_ordering("name", language)
+    pages, pages_count = search.top(
+        search.search(
+            Page.objects.published(), text, terms, translated_ordering("title", language)
+        ),
+        TOP_RESULTS,
+    )
     return Results(
         articles=articles,
         article_hits=[article_hit(article, pattern, language) for article in articles],
@@ -95,10 +105,12 @@ def search_site(text: str, terms: list[str], page: str | int | None, language: s
         people=section(Person.objects.select_related("organization"), name),
         events=section(Event.objects.all(), "-start"),
         ours=section(Organization.objects.ours(), name),
+        # A page is shown as an article is: its title, and its text around the match.
+        pages=Section([article_hit(page, pattern, language) for page in pages], pages_count),
     )
 
 
-def article_hit(article: Article, pattern: re.Pattern | None, language: str) -> Hit:
+def article_hit(article: Article | Page, pattern: re.Pattern | None, language: str) -> Hit:
     """The title, and the lead or body around the first match, in the first language that
     has a match (the reader's, then the fallbacks); without a match, the first text."""
     hit = Hit(article, title=highlight(article.title or "", pattern))

@@ -1,6 +1,7 @@
 """The sitemap, and robots.txt pointing to it.
 
-``/sitemap.xml`` is an index of files: the site's fixed pages, partners, people, events,
+``/sitemap.xml`` is an index of files: the site's fixed pages and published information
+pages, partners, people, events,
 and the news, ``ITEMS_PER_FILE`` articles per file, newest first. Each file lists every
 page once per language with ``<xhtml:link hreflang>`` to its translations and an
 x-default to the unprefixed address, which redirects by the browser's Accept-Language.
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 from intloffice.core.freshness import remember
 from news.models import Article
 from news.pagination import NewestFirstPaginator
+from pages.models import Page
 from partners.models import Event, Organization, Person
 
 ITEMS_PER_FILE = 250
@@ -123,8 +125,13 @@ def index(request):
 
 
 def pages(request):
+    """The fixed pages, and the published information pages (a few dozen at most)."""
     base = request.build_absolute_uri("/")[:-1]
     body = "".join(url_entries(addresses(base, name)) for name in FIXED_PAGES)
+    templates = addresses(base, "pages:page_detail", slug=SLUG)
+    for page in Page.objects.published().only("slug", "updated_at").order_by("pk"):
+        urls = {code: url.replace(SLUG, page.slug) for code, url in templates.items()}
+        body += url_entries(urls, page.updated_at)
     return xml_response(f"{HEADER}{body}</urlset>\n")
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from intloffice.core import media, structured_data
+from intloffice.core import freshness, media, structured_data
 from intloffice.core.pages import PageMixin, home_crumb
 from news.models import Article
+from pages import navigation
 from partners.models import Event, Organization
 
 HOME_NEWS = 6
@@ -106,7 +107,8 @@ class AccessibilityView(PageMixin, TemplateView):
         return [home_crumb(), (_("Accessibility statement"), reverse("accessibility"))]
 
 
-# Rendered 404 pages by language, scheme, host and year; bounded, as hosts come from requests.
+# Rendered 404 pages by language, scheme, host and year, each with the content generation it
+# was made in (its menus show the information pages); bounded, as hosts come from requests.
 _not_found_pages: dict[tuple, str] = {}
 NOT_FOUND_PAGES_KEPT = 64
 
@@ -119,15 +121,18 @@ def page_not_found(request, exception):
     pages (the missing address has no translation).
     """
     key = (get_language(), request.scheme, request.get_host(), timezone.now().year)
-    body = _not_found_pages.get(key)
-    if body is None:
+    # Made again when the content changes, or when the menus become known.
+    made_for = (freshness.known_generation(), navigation.directory_known())
+    body, made_in = _not_found_pages.get(key, (None, None))
+    if body is None or made_in != made_for:
         home = copy.copy(request)
         home.path_info = reverse("home")
         home.path = request.path[: len(request.path) - len(request.path_info)] + home.path_info
         home.META = {**request.META, "QUERY_STRING": ""}
-        body = render_to_string("404.html", request=home)
-        if len(_not_found_pages) < NOT_FOUND_PAGES_KEPT:
-            _not_found_pages[key] = body
+        # No query, whatever the cache holds: the menus only if they are remembered.
+        body = render_to_string("404.html", {"menus_known_only": True}, request=home)
+        if key in _not_found_pages or len(_not_found_pages) < NOT_FOUND_PAGES_KEPT:
+            _not_found_pages[key] = (body, made_for)
     return HttpResponseNotFound(body)
 
 

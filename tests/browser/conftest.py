@@ -59,6 +59,8 @@ PAGES = {
     "events": ("/events/", 200),
     "event": ("/events/fifth-aturc-summit-2022/", 200),
     "search": ("/search/?q=ATURC", 200),
+    "contacts": ("/contacts/", 200),
+    "information-page": ("/visa-support/", 200),
     "not-found": ("/news/no-such-article/", 404),
 }
 
@@ -345,6 +347,51 @@ def site_data(transactional_db, media_storage):
         publish_at=now - dt.timedelta(days=120),
     )
     add_pictures()
+    add_pages_and_staff()
+
+
+def add_pages_and_staff() -> None:
+    """The seeded information pages, and a staff directory of three: one with a photo she
+    agreed to publish, one whose photo is kept without consent, one without a photo."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tests.factories import make_staff_member, seed_pages
+
+    seed_pages()
+    make_staff_member(
+        name_en="Anna Petrova",
+        name_ru="Анна Петрова",
+        name_zh_hans="安娜·彼得罗娃",
+        role_en="Incoming exchange students",
+        role_ru="Иностранные студенты по обмену",
+        role_zh_hans="来校交换生",
+        email="anna.petrova@example.org",
+        phone="+7 812 000-00-01",
+        languages=["en", "ru", "zh-hans"],
+        photo=default_storage.save("staff/anna.jpg", ContentFile(photograph(size=(600, 600)))),
+        photo_consent=True,
+        photo_consent_date=dt.date(2026, 9, 1),
+    )
+    make_staff_member(
+        name_en="Ivan Sokolov",
+        name_ru="Иван Соколов",
+        role_en="Agreements with partner universities",
+        role_ru="Соглашения с университетами-партнёрами",
+        email="ivan.sokolov@example.org",
+        languages=["ru", "en", "de"],
+        photo=default_storage.save("staff/ivan.jpg", ContentFile(photograph(size=(600, 600)))),
+    )
+    make_staff_member(
+        name_en="Li Wei",
+        name_ru="Ли Вэй",
+        name_zh_hans="李伟",
+        role_en="Cooperation with Chinese universities",
+        role_zh_hans="与中国高校的合作",
+        email="li.wei@example.org",
+        phone="+7 812 000-00-03",
+        languages=["zh-hans", "ru"],
+    )
 
 
 @pytest.fixture

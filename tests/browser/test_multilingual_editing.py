@@ -186,8 +186,10 @@ def test_chinese_admin_starts_in_chinese_and_draws_it_with_the_sites_font(
 
 
 def admin_pages() -> dict[str, str]:
-    """The admin pages an editor works in: lists, add and change forms of articles and of
-    the partners' world, and an article's history (the seed's records, in the database)."""
+    """The admin pages an editor works in: lists, add and change forms of articles, of the
+    partners' world, of information pages and staff, and an article's history (the seed's
+    records, in the database)."""
+    from pages.models import Page, StaffMember
     from partners.models import Event, Organization, Person
 
     article = Article.objects.get(slug=SEED_SLUG)
@@ -197,6 +199,8 @@ def admin_pages() -> dict[str, str]:
         ("organisation", Organization, Organization.objects.get(slug="aturc")),
         ("event", Event, Event.objects.first()),
         ("person", Person, Person.objects.first()),
+        ("information-page", Page, Page.objects.get(slug="contacts")),
+        ("staff-member", StaffMember, StaffMember.objects.first()),
     ):
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         pages |= {f"{name}-list": base, f"{name}-add": base + "add/"}
@@ -206,9 +210,12 @@ def admin_pages() -> dict[str, str]:
 
 def import_seeds():
     from partners.seed import load_seed_entities
+    from tests.factories import make_staff_member, seed_pages
 
     load_seed_entities()
     call_command("import_articles", SEEDS, verbosity=0)
+    seed_pages()  # gone after a transactional test's flush; kept otherwise
+    make_staff_member(languages=["en", "ru"], phone="+7 812 000-00-01")
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
