@@ -88,9 +88,11 @@ def timeline(organization: Organization, limit: int = LIMIT) -> list[Year]:
     for source in _sources.values():
         for entry in source(organization, limit):
             entries.setdefault(entry.key, entry)
+    newest_first = sorted(entries.values(), key=lambda e: (e.when, e.key), reverse=True)
+    rank = {entry.key: number for number, entry in enumerate(newest_first)}
     shown = []
-    for entry in sorted(entries.values(), key=lambda entry: (entry.when, entry.key), reverse=True):
-        if (home := shown_under(entry, entries)) is None:
+    for entry in newest_first:
+        if (home := shown_under(entry, entries, rank)) is None:
             shown.append(entry)
         else:
             home.attached.append(entry)
@@ -101,13 +103,22 @@ def timeline(organization: Organization, limit: int = LIMIT) -> list[Year]:
     return [Year(year, items) for year, items in sorted(years.items(), reverse=True)]
 
 
-def shown_under(entry: Entry, entries: dict[Key, Entry]) -> Entry | None:
-    """The entry that ``entry`` is shown under, or None: it stands on its own."""
-    home, seen = None, {entry.key}
-    while found := [entries[k] for k in entry.about if k in entries and k not in seen]:
-        home = entry = found[0]
-        seen.add(entry.key)
-    return home
+def shown_under(entry: Entry, entries: dict[Key, Entry], rank: dict[Key, int]) -> Entry | None:
+    """The entry that ``entry`` is shown under, or None when it stands on its own: the end
+    of the chain of what it is about (the first of its ``about`` in the timeline, and so on).
+    Entries about each other in a circle are all shown under the newest of them."""
+    path = [entry.key]
+    current = entry
+    while following := next(
+        (entries[k] for k in current.about if k in entries and k != current.key), None
+    ):
+        if following.key in path:
+            circle = path[path.index(following.key) :]
+            current = entries[min(circle, key=rank.__getitem__)]
+            break
+        path.append(following.key)
+        current = following
+    return None if current is entry else current
 
 
 def events_and_visits(organization: Organization, limit: int) -> list[Entry]:
