@@ -8,7 +8,12 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.core.admin_helpers import EditedInline, GuidedAdmin, NamedColumns
+from intloffice.core.admin_helpers import (
+    EditedInline,
+    GuidedAdmin,
+    NamedColumns,
+    ValidAutocompletes,
+)
 from intloffice.core.audit import AuditedAdmin
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.time_zones import LocalTimesForm, utc_offset
@@ -85,7 +90,7 @@ class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     ]
 
 
-class ParticipationInline(NamedColumns, TranslationTabularInline):
+class ParticipationInline(ValidAutocompletes, NamedColumns, TranslationTabularInline):
     model = Participation
     form = VersionedForm
     extra = 0

@@ -40,3 +40,38 @@ def test_the_short_name_written_so_far_becomes_the_english_one(migrate):
         "aturc": ("ATURC", "АТУРК", "中俄工科大学联盟"),
         "spbpu": ("Polytech", None, None),
     }
+
+
+def test_participations_recorded_before_visits_keep_their_persons_position_of_today(migrate):
+    before = migrate(("partners", "0007_translated_short_names"))
+    Organization = before.get_model("partners", "Organization")
+    Person = before.get_model("partners", "Person")
+    Event = before.get_model("partners", "Event")
+    Participation = before.get_model("partners", "Participation")
+    spbpu = Organization.objects.create(slug="spbpu", kind="university", name_en="SPbPU")
+    arseniev = Person.objects.create(
+        slug="arseniev",
+        name_en="Dmitry Arseniev",
+        position_en="Vice-Rector",
+        position_ru="Проректор",
+        organization=spbpu,
+    )
+    romanov = Person.objects.create(slug="romanov", name_en="Pavel Romanov")
+    summit = Event.objects.create(slug="summit", name_en="Summit", start="2022-06-09T01:00Z")
+    Participation.objects.create(person=arseniev, event=summit)
+    Participation.objects.create(person=romanov, event=summit)
+
+    after = migrate(("partners", "0008_visits_and_positions_of_the_day"))
+    rows = {
+        row.person.slug: (
+            row.position_en,
+            row.position_ru,
+            row.position_zh_hans,
+            row.organization_id,
+        )
+        for row in after.get_model("partners", "Participation").objects.select_related("person")
+    }
+    assert rows == {
+        "arseniev": ("Vice-Rector", "Проректор", None, spbpu.pk),
+        "romanov": (None, None, None, None),
+    }

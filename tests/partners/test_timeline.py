@@ -3,17 +3,22 @@ first, each once, by year; only what the public may see; a fixed number of queri
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from news.models import Article
 from partners import timeline
 from partners.models import Participation
 from tests.factories import make_article, make_event, make_organization, make_person, make_visit
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+@pytest.fixture(autouse=True)
+def english():
+    """Names and addresses read in these tests are English ones: a page fetched before, in
+    another language, leaves the test's thread in that language (LocaleMiddleware)."""
+    with translation.override("en"):
+        yield
 
 
 def at(year, month=6, day=15, hour=12, zone=dt.UTC):
@@ -31,20 +36,21 @@ def timeline_html(client, organization, lang="en") -> str:
 
 
 def shown(organization, limit=timeline.LIMIT) -> list[tuple[int, list]]:
-    """The timeline as (year, [(title, [attached titles])])."""
-    return [
-        (
-            year.year,
-            [
-                (
-                    getattr(entry.obj, entry.title_field),
-                    [getattr(a.obj, a.title_field) for a in entry.attached],
-                )
-                for entry in year.entries
-            ],
-        )
-        for year in timeline.timeline(organization, limit)
-    ]
+    """The timeline as (year, [(title, [attached titles])]), in English."""
+    with translation.override("en"):
+        return [
+            (
+                year.year,
+                [
+                    (
+                        getattr(entry.obj, entry.title_field),
+                        [getattr(a.obj, a.title_field) for a in entry.attached],
+                    )
+                    for entry in year.entries
+                ],
+            )
+            for year in timeline.timeline(organization, limit)
+        ]
 
 
 def test_visits_events_and_articles_newest_first_by_year(db):
@@ -223,8 +229,9 @@ def test_a_source_registered_by_another_app_joins_the_timeline_once(db, monkeypa
         (2023, [("Other event", [])]),
     ]
     assert calls == [(partner, timeline.LIMIT)]
-    entries = timeline.timeline(partner)
-    assert str(entries[0].entries[0].label) == "incoming visit"  # the first source's
+    with translation.override("en"):
+        entries = timeline.timeline(partner)
+        assert str(entries[0].entries[0].label) == "incoming visit"  # the first source's
 
 
 def test_entries_about_each_other_are_shown_under_the_newest(db, monkeypatch):
@@ -289,3 +296,15 @@ def test_a_partner_with_no_history_has_no_timeline(client, db):
     partner = make_organization()
     assert timeline.timeline(partner) == []
     assert 'id="timeline"' not in client.get(partner.get_absolute_url()).text
+
+
+def test_a_cached_partner_page_shows_a_visit_once_the_partner_is_added_to_it(client, db):
+    partner = make_organization()
+    visit = make_visit(name_en="Delegation", visiting=[make_organization()])
+    assert client.get(partner.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(partner.get_absolute_url())["X-Page-Cache"] == "hit"
+    # Only the link between the visit and the partner changes, not a row of either.
+    visit.visiting_organizations.add(partner)
+    response = client.get(partner.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert 'href="/en/events/visit-' in timeline_html(client, partner)

@@ -15,6 +15,14 @@ from tests.factories import make_article, make_event, make_organization, make_pe
 from tests.forms import form_fields
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Names and addresses read in these tests are English ones: a page fetched before, in
+    another language, leaves the test's thread in that language (LocaleMiddleware)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def world(db, settings):
     """Our university (the host setting), a partner, a delegate of the partner and our
@@ -67,14 +75,14 @@ def test_a_participation_keeps_the_position_and_organisation_of_the_day(client, 
     delegate.position_en, delegate.organization = "Deputy Minister", elsewhere
     delegate.save()
     recorded.refresh_from_db()
-    assert (recorded.position, recorded.organization) == ("Vice-President", partner)
+    assert (recorded.position_en, recorded.organization) == ("Vice-President", partner)
     delegation = section(page(client, visit.get_absolute_url()).text, "delegation")
     assert "Li Wei" in delegation and "Vice-President" in delegation
     assert 'href="/en/partners/hit/"' in delegation
     assert "Deputy Minister" not in delegation and "Ministry" not in delegation
     # A participation recorded now takes the present position.
     later = Participation.objects.create(person=delegate, event=make_event())
-    assert (later.position, later.organization) == ("Deputy Minister", elsewhere)
+    assert (later.position_en, later.organization) == ("Deputy Minister", elsewhere)
 
 
 def test_what_an_editor_typed_for_the_day_is_kept(world):
@@ -219,7 +227,7 @@ def test_an_editor_records_a_visit_and_is_told_what_is_missing(client, editor, w
     response = client.post(admin_url(), form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     visit = Event.objects.get(name_en="Delegation of HIT")
-    assert (visit.kind, visit.direction, visit.purpose) == (
+    assert (visit.kind, visit.direction, visit.purpose_en) == (
         "visit",
         "incoming",
         VISIT_FORM["purpose_en"],
@@ -278,7 +286,7 @@ def test_the_delegation_is_edited_in_the_event_form_and_filled_in_on_save(client
     response = client.post(admin_url(visit), form)
     assert response.status_code == 302, response.context and response.context["errors"]
     recorded = Participation.objects.get(event=visit)
-    assert (recorded.position, recorded.organization) == ("Vice-President", world["partner"])
+    assert (recorded.position_en, recorded.organization) == ("Vice-President", world["partner"])
     # The form shows what was filled in, to be corrected if the day was different.
     shown = opened(client, visit)
     assert shown["participations-0-position_en"] == "Vice-President"
