@@ -286,7 +286,9 @@ class Event(Entity):
         help_text=_("The organisations that receive the delegation."),
     )
     purpose = models.TextField(
-        _("purpose"), blank=True, help_text=_("Why the delegation came: shown on the event's page.")
+        _("purpose"),
+        blank=True,
+        help_text=_("Why the visit (or meeting) takes place: shown on the event's page."),
     )
     outcomes = models.TextField(
         _("outcomes"),

@@ -81,22 +81,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='purpose',
-            field=models.TextField(blank=True, help_text="Why the delegation came: shown on the event's page.", verbose_name='purpose'),
+            field=models.TextField(blank=True, help_text="Why the visit (or meeting) takes place: shown on the event's page.", verbose_name='purpose'),
         ),
         migrations.AddField(
             model_name='event',
             name='purpose_en',
-            field=models.TextField(blank=True, help_text="Why the delegation came: shown on the event's page.", null=True, verbose_name='purpose'),
+            field=models.TextField(blank=True, help_text="Why the visit (or meeting) takes place: shown on the event's page.", null=True, verbose_name='purpose'),
         ),
         migrations.AddField(
             model_name='event',
             name='purpose_ru',
-            field=models.TextField(blank=True, help_text="Why the delegation came: shown on the event's page.", null=True, verbose_name='purpose'),
+            field=models.TextField(blank=True, help_text="Why the visit (or meeting) takes place: shown on the event's page.", null=True, verbose_name='purpose'),
         ),
         migrations.AddField(
             model_name='event',
             name='purpose_zh_hans',
-            field=models.TextField(blank=True, help_text="Why the delegation came: shown on the event's page.", null=True, verbose_name='purpose'),
+            field=models.TextField(blank=True, help_text="Why the visit (or meeting) takes place: shown on the event's page.", null=True, verbose_name='purpose'),
         ),
         migrations.AddField(
             model_name='event',
