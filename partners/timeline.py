@@ -72,6 +72,17 @@ class Year:
     entries: list[Entry]
 
 
+@dataclass
+class Timeline:
+    years: list[Year]
+    # The most entries a source gave; a source that gave that many may have more.
+    limit: int
+    cut: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.years)
+
+
 Source = Callable[[Organization, int], Iterable[Entry]]
 _sources: dict[str, Source] = {}
 
@@ -81,12 +92,16 @@ def register(name: str, source: Source) -> None:
     _sources[name] = source
 
 
-def timeline(organization: Organization, limit: int = LIMIT) -> list[Year]:
+def timeline(organization: Organization, limit: int = LIMIT) -> Timeline:
     """The organisation's entries from every source, by year, newest first; an entry about
-    another is shown under it (the outermost one when entries are about entries)."""
+    another is shown under it (the outermost one when entries are about entries). ``cut``
+    when a source gave ``limit`` entries: older ones may be left out."""
     entries: dict[Key, Entry] = {}
+    cut = False
     for source in _sources.values():
-        for entry in source(organization, limit):
+        given = list(source(organization, limit))
+        cut = cut or len(given) >= limit
+        for entry in given:
             entries.setdefault(entry.key, entry)
     newest_first = sorted(entries.values(), key=lambda e: (e.when, e.key), reverse=True)
     rank = {entry.key: number for number, entry in enumerate(newest_first)}
@@ -100,7 +115,8 @@ def timeline(organization: Organization, limit: int = LIMIT) -> list[Year]:
     for entry in shown:
         entry.attached.sort(key=lambda attached: (attached.when, attached.key))
         years.setdefault(entry.day.year, []).append(entry)
-    return [Year(year, items) for year, items in sorted(years.items(), reverse=True)]
+    by_year = [Year(year, items) for year, items in sorted(years.items(), reverse=True)]
+    return Timeline(by_year, limit, cut)
 
 
 def shown_under(entry: Entry, entries: dict[Key, Entry], rank: dict[Key, int]) -> Entry | None:

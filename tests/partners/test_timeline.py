@@ -49,7 +49,7 @@ def shown(organization, limit=timeline.LIMIT) -> list[tuple[int, list]]:
                     for entry in year.entries
                 ],
             )
-            for year in timeline.timeline(organization, limit)
+            for year in timeline.timeline(organization, limit).years
         ]
 
 
@@ -164,7 +164,7 @@ def test_a_day_is_the_day_at_the_events_place(db):
         end=None,
         timezone="Asia/Shanghai",
     )
-    (year,) = timeline.timeline(partner)
+    (year,) = timeline.timeline(partner).years
     assert (year.year, year.entries[0].day) == (2025, dt.date(2025, 1, 1))
 
 
@@ -197,6 +197,9 @@ def test_the_timeline_keeps_the_latest_of_each_kind(db):
     titles = [title for _y, entries in shown(partner, limit=3) for title, _a in entries]
     latest = [f"{kind} {year}" for year in (2015, 2014, 2013) for kind in ("Visit", "News")]
     assert titles == latest
+    # Said when older entries may be left out.
+    assert timeline.timeline(partner, 3).cut
+    assert not timeline.timeline(partner, 7).cut
 
 
 def test_a_source_registered_by_another_app_joins_the_timeline_once(db, monkeypatch):
@@ -230,8 +233,8 @@ def test_a_source_registered_by_another_app_joins_the_timeline_once(db, monkeypa
     ]
     assert calls == [(partner, timeline.LIMIT)]
     with translation.override("en"):
-        entries = timeline.timeline(partner)
-        assert str(entries[0].entries[0].label) == "incoming visit"  # the first source's
+        years = timeline.timeline(partner).years
+        assert str(years[0].entries[0].label) == "incoming visit"  # the first source's
 
 
 def test_entries_about_each_other_are_shown_under_the_newest(db, monkeypatch):
@@ -278,6 +281,10 @@ def test_the_partner_page_costs_the_same_queries_whatever_its_history(
     entries = len(re.findall(r'<p class="timeline-title">', html))
     assert entries == (4 if count == 1 else 2 * timeline.LIMIT)
     assert html.count("Incoming visit</span>") >= 1
+    note = f"The timeline shows the latest {timeline.LIMIT} entries of each kind."
+    assert (note in html) is (count > timeline.LIMIT)
+    if count > timeline.LIMIT:
+        assert f'<a href="/en/news/?partner={partner.slug}">All news</a>' in html
 
 
 def test_markup_in_the_timeline_is_shown_as_text(client, db):
@@ -294,7 +301,7 @@ def test_markup_in_the_timeline_is_shown_as_text(client, db):
 
 def test_a_partner_with_no_history_has_no_timeline(client, db):
     partner = make_organization()
-    assert timeline.timeline(partner) == []
+    assert not timeline.timeline(partner)
     assert 'id="timeline"' not in client.get(partner.get_absolute_url()).text
 
 
