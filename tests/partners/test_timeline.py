@@ -80,7 +80,7 @@ def test_an_article_about_a_visit_is_shown_once_under_the_visit(client, db):
     html = timeline_html(client, partner)
     assert html.count(f'href="{report.get_absolute_url()}"') == 1
     assert html.count(f'href="{visit.get_absolute_url()}"') == 1
-    # Under the visit, with its own full date.
+    # Under the visit, with its own date.
     attached = html[html.index('<ul class="timeline-attached">') :]
     assert "The delegation&#x27;s report" in attached
     assert '<time datetime="2024-03-20">' in attached and "March 20, 2024" in attached
@@ -134,6 +134,8 @@ def test_the_seed_summit_on_its_partners_timelines(client, seed_article):
     html = timeline_html(client, Organization.objects.get(slug="aturc"), "ru")
     assert '<h3 class="timeline-year">2022</h3>' in html
     assert "Пятый саммит АТУРК" in html and "Саммит" in html
+    # Dates as Russian writes them: the month in the genitive.
+    assert '<time datetime="2022-06-09">9 июня 2022 г.</time>' in html
 
 
 def test_an_event_involves_its_organisers_hosts_visitors_and_whom_participants_represented(db):
