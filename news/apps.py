@@ -9,8 +9,9 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from intloffice.core import freshness
+        from partners import timeline as partner_timeline
 
-        from . import workflow
+        from . import timeline, workflow
         from .models import Article, Category, Tag
 
         # Every save of an article, whatever door it comes through, passes the workflow.
@@ -21,3 +22,6 @@ class NewsConfig(AppConfig):
         # partners, people and events; a scheduled article goes live by itself.
         freshness.watch(Article, Category, Tag)
         freshness.changes_by_itself(Article.objects.next_publication)
+
+        # A partner's page lists its published articles on its timeline (partners.timeline).
+        partner_timeline.register("articles", timeline.articles)

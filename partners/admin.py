@@ -8,14 +8,27 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.core.admin_helpers import EditedInline, GuidedAdmin, NamedColumns
+from intloffice.core.admin_helpers import (
+    EditedInline,
+    GuidedAdmin,
+    NamedColumns,
+    ValidAutocompletes,
+)
 from intloffice.core.audit import AuditedAdmin
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.time_zones import LocalTimesForm, utc_offset
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 
-from .models import Event, Membership, Organization, OrganizationName, Participation, Person
+from .models import (
+    Event,
+    Membership,
+    Organization,
+    OrganizationName,
+    Participation,
+    Person,
+    party_problems,
+)
 
 # History keeps what staff write, with the rows of the inlines. The search vector is
 # derived from the text, and the version number and last editor describe the row, not
@@ -41,6 +54,7 @@ class StaffAdmin(GuidedAdmin, AuditedAdmin, VersionedAdmin, CompareVersionAdmin)
 # Only the countries that some row has: not the world's 250.
 USED_COUNTRIES = ("country", CountryFilter)
 ADVANCED = _("Advanced")
+VISIT = _("Visit or delegation")
 
 
 class EntityForm(SlugFromTitle, VersionedForm):
@@ -121,18 +135,18 @@ class OrganizationAdmin(StaffAdmin, TabbedTranslationAdmin):
     ]
 
 
-class ParticipationInline(NamedColumns, TranslationTabularInline):
+class ParticipationInline(ValidAutocompletes, NamedColumns, TranslationTabularInline):
     model = Participation
     form = VersionedForm
     extra = 0
 
 
 class EventParticipationInline(ParticipationInline):
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["person", "organization"]
 
 
 class PersonParticipationInline(ParticipationInline):
-    autocomplete_fields = ["event"]
+    autocomplete_fields = ["event", "organization"]
 
 
 @admin.register(Person)
@@ -160,6 +174,21 @@ class EventForm(LocalTimesForm, EntityForm):
     zone_help_text = _("Where the event takes place. Its start and end are in this zone.")
     local_time_help_text = _("In the event's local time, in the time zone chosen above.")
 
+    def clean(self):
+        cleaned = super().clean()
+        # The visiting and host organisations, as chosen in this form (the model's own
+        # clean() checks the direction).
+        if "kind" in cleaned:
+            problems = party_problems(
+                cleaned["kind"],
+                cleaned.get("direction"),
+                cleaned.get("visiting_organizations", []),
+                cleaned.get("host_organizations", []),
+            )
+            for field, problem in problems.items():
+                self.add_error(field, problem)
+        return cleaned
+
 
 def local_time(event, value) -> str | None:
     if value is None:
@@ -172,10 +201,10 @@ def local_time(event, value) -> str | None:
 class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
     form = EventForm
     list_display = ["name", "kind", "local_start", "local_end", "format", "city"]
-    list_filter = ["kind", "format", USED_COUNTRIES]
+    list_filter = ["kind", "direction", "format", USED_COUNTRIES]
     date_hierarchy = "start"
     search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
-    autocomplete_fields = ["organizers", "parent"]
+    autocomplete_fields = ["organizers", "parent", "visiting_organizations", "host_organizations"]
     verbose_name_as_object = pgettext_lazy("accusative", "event")
     inlines = [EventParticipationInline]
     fieldsets = [
@@ -183,10 +212,40 @@ class EventAdmin(StaffAdmin, TabbedTranslationAdmin):
         (_("When"), {"fields": ["timezone", "start", "end"]}),
         (_("Where"), {"fields": ["format", "venue", "city", "country"]}),
         (_("About"), {"fields": ["theme", "description"]}),
+        (
+            VISIT,
+            {
+                "description": _(
+                    "For an event of the kind “visit”: its direction, and who visited whom. "
+                    "The delegation's members are the participants below, each with the "
+                    "position and organisation of the day. Purpose, outcomes and follow-up "
+                    "may be written for any event; they are shown on its page."
+                ),
+                "fields": [
+                    "direction",
+                    "visiting_organizations",
+                    "host_organizations",
+                    "purpose",
+                    "outcomes",
+                    "follow_up",
+                ],
+            },
+        ),
     ]
 
     class Media:
         css = {"all": ["css/admin-event-times.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        """The visit's fields folded away on an event that is not a visit (unless the form
+        comes back with errors, which must be seen: without scripts a folded part stays shut)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_visit() or request.method == "POST":
+            return fieldsets
+        return [
+            (name, {**options, "classes": ["collapse"]} if name == VISIT else options)
+            for name, options in fieldsets
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         response = super().render_change_form(request, context, add, change, form_url, obj)
@@ -226,4 +285,4 @@ class ParticipationAdmin(EditedInline, StaffAdmin, TabbedTranslationAdmin):
     list_filter = ["event__kind"]
     list_select_related = ["person", "event"]
     search_fields = localized_fields("person__name", "event__name", "role")
-    autocomplete_fields = ["person", "event"]
+    autocomplete_fields = ["person", "event", "organization"]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +12,13 @@ def organization_names_changed(sender, instance, raw=False, **kwargs):
     Organization.objects.filter(pk=instance.organization_id).refresh_aliases()
 
 
+def remember_the_day(sender, instance, raw=False, **kwargs):
+    """A participation being recorded keeps the person's position and organisation of the
+    day (loading fixtures leaves rows as they are)."""
+    if instance._state.adding and not raw:
+        instance.remember_the_day()
+
+
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners, people and events")
@@ -19,6 +26,7 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from intloffice.core import freshness
 
+        from . import timeline
         from .models import (
             Event,
             Membership,
@@ -36,3 +44,5 @@ class PartnersConfig(AppConfig):
                 sender=OrganizationName,
                 dispatch_uid=f"organization-names-{signal is post_save}",
             )
+        pre_save.connect(remember_the_day, sender=Participation, dispatch_uid="remember-the-day")
+        timeline.register("events", timeline.events_and_visits)

@@ -27,7 +27,8 @@ def calendar_event(event: Event, request) -> icalendar.Event:
         end=event.end.astimezone(zone) if event.end else None,
         summary=event.name,
         location=", ".join(filter(None, location)) or None,
-        description="\n\n".join(filter(None, [event.theme, event.description])) or None,
+        description="\n\n".join(filter(None, [event.theme, event.description, event.purpose]))
+        or None,
         categories=[event.get_kind_display()],
         url=request.build_absolute_uri(event.get_absolute_url()),
     )

@@ -11,12 +11,14 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.utils import build_localized_fieldname
 
+from intloffice.core import language_rules
 from intloffice.core.identifiers import IdentifierField, wikidata_url
 from intloffice.core.images import ProcessedImageField
 from intloffice.core.models import TimeStamped, Versioned, optional_link
@@ -365,6 +367,20 @@ class EventQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(Q(end__lt=now) | Q(end__isnull=True, start__lt=now)).order_by("-start")
 
+    def involving(self, organization):
+        """Events the organisation organised, hosted or visited, or took part in through
+        someone who represented it on the day (EXISTS: each event once, however many links)."""
+
+        def linked(links):
+            return Exists(links.filter(event_id=OuterRef("pk"), organization_id=organization.pk))
+
+        return self.filter(
+            linked(Event.organizers.through.objects)
+            | linked(Event.visiting_organizations.through.objects)
+            | linked(Event.host_organizations.through.objects)
+            | linked(Participation.objects)
+        )
+
 
 class Event(Entity):
     class Kind(models.TextChoices):
@@ -380,6 +396,10 @@ class Event(Entity):
         OFFLINE = "offline", _("in person")
         ONLINE = "online", _("online")
         HYBRID = "hybrid", _("online and in person")
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", _("incoming")
+        OUTGOING = "outgoing", _("outgoing")
 
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -412,6 +432,48 @@ class Event(Entity):
     participants = models.ManyToManyField(
         Person, through="Participation", verbose_name=_("participants"), related_name="events"
     )
+    # A visit: a delegation's direction, who came to whom, why, and what came of it.
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=Direction.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Incoming: a delegation visits our university. Outgoing: our delegation visits "
+            "a partner."
+        ),
+    )
+    visiting_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("visiting organisations"),
+        blank=True,
+        related_name="visits_made",
+        help_text=_("The organisations the delegation comes from."),
+    )
+    host_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("host organisations"),
+        blank=True,
+        related_name="visits_hosted",
+        help_text=_("The organisations that receive the delegation."),
+    )
+    purpose = models.TextField(
+        _("purpose"),
+        blank=True,
+        help_text=_("Why the visit (or meeting) takes place: shown on the event's page."),
+    )
+    outcomes = models.TextField(
+        _("outcomes"),
+        blank=True,
+        help_text=_(
+            "What was agreed or achieved. An agreement signed during the visit names this "
+            "event as its signing event and is listed with the outcomes by itself."
+        ),
+    )
+    follow_up = models.TextField(
+        _("follow-up"), blank=True, help_text=_("What happens next, and who does it.")
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -441,6 +503,109 @@ class Event(Entity):
         name is not one (a mistyped zone must not take a page or the calendar down)."""
         return zone_or_default(self.timezone)
 
+    def is_visit(self) -> bool:
+        return self.kind == self.Kind.VISIT
+
+    def kind_label(self) -> str:
+        """The kind as readers see it: "incoming visit" for a visit with its direction."""
+        if self.is_visit() and self.direction:
+            return VISIT_LABELS[self.direction]
+        return self.get_kind_display()
+
+    def clean(self):
+        super().clean()
+        if problems := direction_problems(self.kind, self.direction):
+            raise ValidationError(problems)
+
+    def delegation(self) -> tuple[list, list]:
+        """The participations of the visiting delegation (people who came on behalf of a
+        visiting organisation or one of its offices on the day), and the others (hosts,
+        guests); all are others when the event is not a visit. Reads what is prefetched:
+        ``participations`` with their organisations, and ``visiting_organizations``."""
+        participations = list(self.participations.all())
+        if not self.is_visit():
+            return [], participations
+        visiting = {organization.pk for organization in self.visiting_organizations.all()}
+
+        def came(participation):
+            organization = participation.organization
+            return organization is not None and {organization.pk, organization.parent_id} & visiting
+
+        members = [p for p in participations if came(p)]
+        return members, [p for p in participations if not came(p)]
+
+
+VISIT_LABELS = {
+    Event.Direction.INCOMING: _("incoming visit"),
+    Event.Direction.OUTGOING: _("outgoing visit"),
+}
+# Our own university hosts an incoming delegation and sends an outgoing one.
+WRONG_WAY = {
+    Event.Direction.INCOMING: _(
+        "An incoming delegation visits us: our university is not among the visiting "
+        "organisations. Is the visit outgoing?"
+    ),
+    Event.Direction.OUTGOING: _(
+        "An outgoing delegation is ours, visiting a partner: our university does not host "
+        "it. Is the visit incoming?"
+    ),
+}
+
+
+def direction_problems(kind, direction) -> dict[str, str]:
+    """What is wrong with an event's direction, by field, in words for an editor."""
+    is_visit = kind == Event.Kind.VISIT
+    if is_visit and not direction:
+        return {
+            "direction": _(
+                "A visit needs a direction: incoming (a delegation visits us) or outgoing (our "
+                "delegation visits a partner)."
+            )
+        }
+    if not is_visit and direction:
+        return {
+            "direction": _(
+                "Only a visit has a direction: choose the kind “visit”, or leave the direction "
+                "empty."
+            )
+        }
+    return {}
+
+
+def party_problems(kind, direction, visiting, hosts) -> dict[str, str]:
+    """What is wrong with an event's visiting and host organisations, by field, in words
+    for an editor. They are many-to-many: a form checks them (``visiting`` and ``hosts`` are
+    its choices) before they are saved, where a model's ``clean()`` cannot see them."""
+    visiting, hosts = list(visiting), list(hosts)
+    if kind != Event.Kind.VISIT:
+        if not visiting and not hosts:
+            return {}
+        return {
+            "visiting_organizations": _(
+                "Only a visit has visiting and host organisations: choose the kind “visit”, "
+                "or remove them."
+            )
+        }
+    problems = {}
+    if not visiting and not hosts:
+        problems["visiting_organizations"] = _(
+            "A visit needs at least one visiting or host organisation."
+        )
+    if both := [organization for organization in visiting if organization in hosts]:
+        problems["host_organizations"] = _(
+            "An organisation cannot both visit and host: remove %(names)s from one of the lists."
+        ) % {"names": language_rules.joined_list(both)}
+    ours = {
+        Event.Direction.INCOMING: ("visiting_organizations", visiting),
+        Event.Direction.OUTGOING: ("host_organizations", hosts),
+    }
+    if direction in ours:
+        field, organizations = ours[direction]
+        pks = [organization.pk for organization in organizations]
+        if Organization.objects.ours().filter(pk__in=pks).exists():
+            problems.setdefault(field, WRONG_WAY[direction])
+    return problems
+
 
 class Participation(TimeStamped, Versioned):
     person = models.ForeignKey(
@@ -455,6 +620,22 @@ class Participation(TimeStamped, Versioned):
         blank=True,
         help_text=_('For example "delegate", "speaker", "presented the university\'s proposals".'),
     )
+    # Who the person was on the day, kept when they later change position or organisation.
+    position = models.CharField(
+        _("position on the day"),
+        max_length=255,
+        blank=True,
+        help_text=_("Left empty, the person's present position is filled in when this is added."),
+    )
+    organization = optional_link(
+        Organization,
+        _("organisation on the day"),
+        related_name="participations",
+        help_text=_(
+            "Whom the person represented. Left empty, the person's present organisation is "
+            "filled in when this is added."
+        ),
+    )
 
     class Meta:
         verbose_name = _("participation")
@@ -465,3 +646,14 @@ class Participation(TimeStamped, Versioned):
 
     def __str__(self):
         return f"{self.person} @ {self.event}"
+
+    def remember_the_day(self) -> None:
+        """Fill an empty position (in every language) and organisation from the person's
+        present ones: what they were when the participation is recorded."""
+        person = self.person
+        columns = [build_localized_fieldname("position", code) for code, _n in settings.LANGUAGES]
+        if not any(getattr(self, column) for column in columns):
+            for column in columns:
+                setattr(self, column, getattr(person, column))
+        if self.organization_id is None:
+            self.organization_id = person.organization_id

@@ -18,10 +18,10 @@ class PersonTranslation(TranslationOptions):
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("name", "venue", "city", "theme", "description")
+    fields = ("name", "venue", "city", "theme", "description", "purpose", "outcomes", "follow_up")
     required_languages = ("en",)
 
 
 @register(Participation)
 class ParticipationTranslation(TranslationOptions):
-    fields = ("role",)
+    fields = ("role", "position")

@@ -12,6 +12,7 @@ from intloffice.core import language_rules, structured_data
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import translated_ordering
 
+from . import timeline
 from .models import Event, Membership, Organization, Participation, Person
 from .world_map import partner_map
 
@@ -121,7 +122,6 @@ class OrganizationDetailView(EntityPage):
         return Organization.objects.select_related("parent").prefetch_related(
             Prefetch("children", queryset=Organization.objects.order_by("slug")),
             Prefetch("people", queryset=Person.objects.order_by("slug")),
-            Prefetch("organized_events", queryset=Event.objects.order_by("-start")),
         )
 
     def get_description(self):
@@ -168,6 +168,8 @@ class OrganizationDetailView(EntityPage):
             (link for link in self.membership_links if link.member_id == organization.pk),
             key=lambda link: (not link.current, link.association.slug),
         )
+        # Its visits, events, articles (and what other apps add), by year.
+        context["timeline"] = timeline.timeline(organization)
         return context
 
 
@@ -225,12 +227,22 @@ class EventDetailView(EntityPage):
     def get_queryset(self):
         return Event.objects.select_related("parent").prefetch_related(
             Prefetch("organizers", queryset=Organization.objects.order_by("slug")),
+            Prefetch("visiting_organizations", queryset=Organization.objects.order_by("slug")),
+            Prefetch("host_organizations", queryset=Organization.objects.order_by("slug")),
             Prefetch("sessions", queryset=Event.objects.order_by("start")),
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("person").order_by("person__slug"),
+                queryset=Participation.objects.select_related("person", "organization").order_by(
+                    "person__slug"
+                ),
             ),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A visit's delegation apart from its hosts and guests.
+        context["delegation"], context["participations"] = self.object.delegation()
+        return context
 
     def get_description(self):
         event = self.object

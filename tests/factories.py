@@ -12,7 +12,7 @@ from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
 from pages.models import Page, StaffMember
-from partners.models import Event, Organization, Person
+from partners.models import Event, Organization, Participation, Person
 
 _numbers = itertools.count(1)
 
@@ -92,6 +92,25 @@ def make_event(**fields) -> Event:
         "end": start + dt.timedelta(hours=3),
     }
     return Event.objects.create(**{**defaults, **fields})
+
+
+def make_visit(*, visiting=(), hosts=(), delegation=(), **fields) -> Event:
+    """A visit (incoming unless ``direction`` says otherwise) of the ``visiting``
+    organisations to the ``hosts``, with the people of ``delegation`` as its participants
+    (each with the position and organisation they have now)."""
+    number = next(_numbers)
+    defaults = {
+        "kind": Event.Kind.VISIT,
+        "direction": Event.Direction.INCOMING,
+        "name_en": f"Visit {number}",
+        "slug": f"visit-{number}",
+    }
+    visit = make_event(**{**defaults, **fields})
+    visit.visiting_organizations.set(visiting)
+    visit.host_organizations.set(hosts)
+    for person in delegation:
+        Participation.objects.create(person=person, event=visit)
+    return visit
 
 
 def make_category(**fields) -> Category:

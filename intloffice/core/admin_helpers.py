@@ -109,7 +109,24 @@ class NamedColumns:
         return formset
 
 
-class GuidedAdmin:
+class ValidAutocompletes:
+    """For a ModelAdmin or an inline: its autocomplete boxes are valid HTML and pass axe
+    (an empty choice with a label, no clear-all cross; see the two widgets above)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ClearedOneByOne(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class GuidedAdmin(ValidAutocompletes):
     """For a ModelAdmin that office editors use.
 
     Grammar: Django titles its pages "Change %s", "Add %s", "Select %s to change" with the
@@ -145,18 +162,6 @@ class GuidedAdmin:
                 display = f"{column}_rendered"
                 setattr(self, display, rendered_html(column, verbose_name, self.html_cleaner))
                 self.rendered_columns[column] = display
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = LabelledAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = ClearedOneByOne(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def object_name(self):
         return self.verbose_name_as_object or self.opts.verbose_name

@@ -91,7 +91,26 @@ def news_article(request, article) -> dict:
     return data
 
 
+def attendee(request, participation) -> dict:
+    """A participant as they were at the event: the position and organisation of the day,
+    which may no longer be theirs."""
+    person = participation.person
+    data = {
+        "@type": "Person",
+        "name": person.name,
+        "url": absolute(request, person.get_absolute_url()),
+    }
+    if participation.position:
+        data["jobTitle"] = participation.position
+    if participation.organization:
+        data["affiliation"] = reference(request, participation.organization)
+    return data
+
+
 def event(request, event) -> dict:
+    """An event; a visit's hosts are among its organisers, its visiting organisations and
+    delegation among its attendees."""
+    organizers = {o.pk: o for o in [*event.organizers.all(), *event.host_organizations.all()]}
     location = {
         "@type": "Place",
         "name": event.venue or event.city or "",
@@ -101,14 +120,18 @@ def event(request, event) -> dict:
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.name,
-        "description": description(event.description or event.theme),
+        "description": description(event.description or event.theme or event.purpose),
         "startDate": localtime(event.start, event.zone).isoformat(),
         "eventAttendanceMode": ATTENDANCE_MODES[event.format],
         "eventStatus": "https://schema.org/EventScheduled",
         "url": absolute(request, event.get_absolute_url()),
         "inLanguage": shown_language(event, "name"),
-        "organizer": [reference(request, o) for o in event.organizers.all()],
+        "organizer": [reference(request, o) for o in organizers.values()],
     }
+    attendees = [attendee(request, p) for p in event.participations.all()]
+    attendees += [reference(request, o) for o in event.visiting_organizations.all()]
+    if attendees:
+        data["attendee"] = attendees
     if event.end:
         data["endDate"] = localtime(event.end, event.zone).isoformat()
     if event.format == "online":

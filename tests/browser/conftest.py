@@ -58,6 +58,7 @@ PAGES = {
     "person": ("/people/dmitry-arseniev/", 200),
     "events": ("/events/", 200),
     "event": ("/events/fifth-aturc-summit-2022/", 200),
+    "visit": ("/events/aturc-secretariat-visit/", 200),
     "search": ("/search/?q=ATURC", 200),
     "contacts": ("/contacts/", 200),
     "information-page": ("/visa-support/", 200),
@@ -279,7 +280,7 @@ def media_storage(settings, tmp_path_factory):
 
 @pytest.fixture
 def site_data(transactional_db, media_storage):
-    """The seed world plus a few more articles and an upcoming event.
+    """The seed world plus a few more articles, an upcoming event and a visit.
 
     The live server runs in another thread, so it only sees committed data: hence
     ``transactional_db`` (which pytest-django's ``live_server`` needs anyway).
@@ -346,6 +347,7 @@ def site_data(transactional_db, media_storage):
         organizations=[Organization.objects.get(slug="russian-science-foundation")],
         publish_at=now - dt.timedelta(days=120),
     )
+    add_visit(aturc, spbpu, now)
     add_pictures()
     add_pages_and_staff()
 
@@ -391,6 +393,64 @@ def add_pages_and_staff() -> None:
         email="li.wei@example.org",
         phone="+7 812 000-00-03",
         languages=["zh-hans", "ru"],
+    )
+
+
+def add_visit(aturc, spbpu, now):
+    """A delegation of ATURC's secretariat at SPbPU, hosted by its vice-rector, and the
+    article about it: the visit's page and ATURC's timeline (under the visit) show them."""
+    from partners.models import Participation, Person
+    from tests.factories import make_article, make_person, make_visit
+
+    secretary = make_person(
+        slug="wang-lei",
+        name_en="Wang Lei",
+        name_ru="Ван Лэй",
+        name_zh_hans="王磊",
+        position_en="Secretary General of ATURC",
+        position_ru="Генеральный секретарь АТУРК",
+        position_zh_hans="中俄工科大学联盟秘书长",
+        organization=aturc,
+    )
+    start = (now - dt.timedelta(days=150)).replace(hour=7, minute=0, second=0, microsecond=0)
+    visit = make_visit(
+        slug="aturc-secretariat-visit",
+        name_en="ATURC secretariat at SPbPU",
+        name_ru="Секретариат АТУРК в СПбПУ",
+        name_zh_hans="中俄工科大学联盟秘书处访问圣彼得堡理工大学",
+        start=start,
+        end=start + dt.timedelta(hours=6),
+        city_en="St. Petersburg",
+        city_ru="Санкт-Петербург",
+        city_zh_hans="圣彼得堡",
+        country="RU",
+        visiting=[aturc],
+        hosts=[spbpu],
+        delegation=[secretary, Person.objects.get(slug="dmitry-arseniev")],
+        purpose_en="To plan the association's joint master's programmes for the next year.",
+        purpose_ru="Спланировать совместные магистерские программы ассоциации на следующий год.",
+        purpose_zh_hans="规划联盟下一年度的联合硕士项目。",
+        outcomes_en="Three joint master's programmes were chosen for the next admission.",
+        outcomes_ru="Для следующего набора выбраны три совместные магистерские программы.",
+        outcomes_zh_hans="确定了下一次招生的三个联合硕士项目。",
+        follow_up_en="The programmes' curricula are to be agreed by spring.",
+        follow_up_ru="Учебные планы программ согласуют к весне.",
+        follow_up_zh_hans="各项目的教学计划将于春季前商定。",
+    )
+    Participation.objects.filter(event=visit, person=secretary).update(
+        role_en="head of the delegation",
+        role_ru="глава делегации",
+        role_zh_hans="代表团团长",
+    )
+    make_article(
+        slug="aturc-secretariat-visits-spbpu",
+        title_en="ATURC secretariat visits SPbPU",
+        title_ru="Секретариат АТУРК посетил СПбПУ",
+        title_zh_hans="中俄工科大学联盟秘书处访问圣彼得堡理工大学",
+        summary_en="The association's secretary general discussed joint master's programmes.",
+        organizations=[aturc, spbpu],
+        events=[visit],
+        publish_at=start + dt.timedelta(days=1),
     )
 
 

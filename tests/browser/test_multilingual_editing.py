@@ -205,17 +205,26 @@ def admin_pages() -> dict[str, str]:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         pages |= {f"{name}-list": base, f"{name}-add": base + "add/"}
         pages[f"{name}-change"] = f"{base}{example.pk}/change/"
+    # A visit's form has its own part open, with the delegation below.
+    pages["visit-change"] = f"/admin/partners/event/{Event.objects.get(kind='visit').pk}/change/"
     return pages
 
 
 def import_seeds():
+    from partners.models import Organization, Person
     from partners.seed import load_seed_entities
-    from tests.factories import make_staff_member, seed_pages
+    from tests.factories import make_staff_member, make_visit, seed_pages
 
     load_seed_entities()
     call_command("import_articles", SEEDS, verbosity=0)
     seed_pages()  # gone after a transactional test's flush; kept otherwise
     make_staff_member(languages=["en", "ru"], phone="+7 812 000-00-01")
+    make_visit(
+        visiting=[Organization.objects.get(slug="aturc")],
+        hosts=[Organization.objects.get(slug="spbpu")],
+        delegation=[Person.objects.get(slug="dmitry-arseniev")],
+        purpose_en="To plan joint programmes.",
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])

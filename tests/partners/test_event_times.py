@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Event
-from tests.factories import make_event
+from tests.factories import make_event, make_organization
 from tests.forms import form_fields
 
 UTC = dt.UTC
@@ -48,6 +48,8 @@ def test_nine_oclock_typed_in_shanghai_is_one_oclock_utc_everywhere(signed_in, c
     form.update(
         {
             "kind": "visit",
+            "direction": "outgoing",
+            "host_organizations": [str(make_organization(name_en="Xi'an University").pk)],
             "name_en": "Delegation in Xi'an",
             "name_ru": "Делегация в Сиане",
             "name_zh_hans": "西安代表团",

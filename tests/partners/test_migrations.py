@@ -68,3 +68,38 @@ def test_each_line_of_the_aliases_becomes_a_name_with_its_language_and_kind(migr
     # The old text is kept as it was.
     organization = new.get_model("partners", "Organization").objects.get(slug="aturc")
     assert organization.aliases.startswith("ATURC\nАТУРК\n  ASRTU \n")
+
+
+def test_participations_recorded_before_visits_keep_their_persons_position_of_today(migrate):
+    before = migrate(("partners", "0009_organization_names_from_aliases"))
+    Organization = before.get_model("partners", "Organization")
+    Person = before.get_model("partners", "Person")
+    Event = before.get_model("partners", "Event")
+    Participation = before.get_model("partners", "Participation")
+    spbpu = Organization.objects.create(slug="spbpu", kind="university", name_en="SPbPU")
+    arseniev = Person.objects.create(
+        slug="arseniev",
+        name_en="Dmitry Arseniev",
+        position_en="Vice-Rector",
+        position_ru="Проректор",
+        organization=spbpu,
+    )
+    romanov = Person.objects.create(slug="romanov", name_en="Pavel Romanov")
+    summit = Event.objects.create(slug="summit", name_en="Summit", start="2022-06-09T01:00Z")
+    Participation.objects.create(person=arseniev, event=summit)
+    Participation.objects.create(person=romanov, event=summit)
+
+    after = migrate(("partners", "0010_visits_and_positions_of_the_day"))
+    rows = {
+        row.person.slug: (
+            row.position_en,
+            row.position_ru,
+            row.position_zh_hans,
+            row.organization_id,
+        )
+        for row in after.get_model("partners", "Participation").objects.select_related("person")
+    }
+    assert rows == {
+        "arseniev": ("Vice-Rector", "Проректор", None, spbpu.pk),
+        "romanov": (None, None, None, None),
+    }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_article, make_event, make_organization, make_person
+from tests.factories import make_article, make_event, make_organization, make_person, make_visit
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -21,7 +21,8 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         person = make_person(organization=association)
         Participation.objects.create(person=person, event=event, role_en="delegate")
         make_event(parent=event).organizers.add(association)
-        make_article(organizations=[association], people=[person], events=[event])
+        visit = make_visit(visiting=[association], hosts=[member], delegation=[person])
+        make_article(organizations=[association], people=[person], events=[event, visit])
     Membership.objects.create(member=university, association=association)
     budgets = {
         # The latest news, the lead story (the newest with a picture), events, partners;
@@ -29,11 +30,17 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         "/en/": 5,
         # The partners, and apart from them the host university and its offices.
         "/en/partners/": 2,
-        f"/en/partners/{association.slug}/": 6,
-        f"/en/partners/{university.slug}/": 6,
+        # The organisation with its parent, offices, people, memberships and latest news;
+        # its timeline: events, the visiting and host organisations of its visits, its
+        # articles and the events they are about.
+        f"/en/partners/{association.slug}/": 10,
+        f"/en/partners/{university.slug}/": 10,
         f"/en/people/{person.slug}/": 3,
         "/en/events/": 3,
-        f"/en/events/{event.slug}/": 5,
+        # The event with its parent, organisers, visiting and host organisations, sessions,
+        # participants (with their organisations of the day) and latest news.
+        f"/en/events/{event.slug}/": 7,
+        f"/en/events/{visit.slug}/": 7,
     }
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):

@@ -192,6 +192,15 @@ def link_to(obj, field, text=None, heading=None):
     )
 
 
+@register.simple_tag
+def links_to(objects, field):
+    """A link to each of ``objects`` (as ``link_to`` makes them), joined as the page's
+    language joins a list: "SPbPU, ATURC", "圣彼得堡理工大学、中俄工科大学联盟"."""
+    return format_html_join(
+        language_rules.list_separator(), "{}", ((link_to(obj, field),) for obj in objects)
+    )
+
+
 def srcset(renditions) -> str:
     """``url 480w, url 800w, ...``; a rendition no wider than the one before is left out
     (renditions are never upscaled, so a small original gives fewer)."""
