@@ -1,4 +1,4 @@
-"""The site's search page: published articles, partners, people and events at once.
+"""The site's search page: published articles, partners, people, events and agreements at once.
 
 ``search_site(text, page, language)`` does the work and returns what the page shows;
 ``SearchView`` reads the request and renders it. The matching and ranking are the search
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
 
+from agreements.models import Agreement
 from intloffice.core import query, search
 from intloffice.core.pages import PageMixin, home_crumb
 from intloffice.core.snippets import excerpt, highlight, highlighter
@@ -46,7 +47,8 @@ class Hit:
 
 @dataclass
 class Section:
-    """The partners, people or events found: the first TOP_RESULTS, and how many in all."""
+    """The partners, people, events or agreements found: the first TOP_RESULTS, and how
+    many in all."""
 
     hits: list[Hit]
     count: int
@@ -60,16 +62,18 @@ class Results:
     partners: Section
     people: Section
     events: Section
+    agreements: Section
 
     @property
     def count(self) -> int:
-        sections = (self.partners, self.people, self.events)
+        sections = (self.partners, self.people, self.events, self.agreements)
         return self.articles.paginator.count + sum(section.count for section in sections)
 
 
 def search_site(text: str, terms: list[str], page: str | int | None, language: str) -> Results:
     """What matches the query: a page of articles (best of the newest first), then the
-    top partners, people and events (best first)."""
+    top partners, people and events (best first), and the public agreements whose title,
+    summary or partners match (newest first)."""
     pattern = highlighter(terms)
     ids, more_articles = search.best_of_first(
         Article.objects.published().newest_first(), text, terms, RANKED_ARTICLES
@@ -91,7 +95,14 @@ def search_site(text: str, terms: list[str], page: str | int | None, language: s
         partners=section(Organization.objects.all(), name),
         people=section(Person.objects.select_related("organization"), name),
         events=section(Event.objects.all(), "-start"),
+        agreements=agreement_section(text, terms, pattern),
     )
+
+
+def agreement_section(text: str, terms: list[str], pattern) -> Section:
+    found = Agreement.objects.public().matching(text, terms)
+    rows, count = search.top(found, TOP_RESULTS)
+    return Section([Hit(row, title=highlight(row.title, pattern)) for row in rows], count)
 
 
 def article_hit(article: Article, pattern: re.Pattern | None, language: str) -> Hit:
