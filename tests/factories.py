@@ -7,6 +7,7 @@ import itertools
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from agreements.models import Agreement, AgreementParty
 from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
@@ -66,6 +67,26 @@ def make_event(**fields) -> Event:
     return Event.objects.create(**{**defaults, **fields})
 
 
+def make_agreement(parties=(), **fields) -> Agreement:
+    """A public agreement in force (signed a year ago, for five years), with ``parties``
+    (organisations, or (organisation, unit) pairs); made with two new ones if none."""
+    number = next(_numbers)
+    today = timezone.localdate()
+    defaults = {
+        "title_en": f"Agreement {number}",
+        "slug": f"agreement-{number}",
+        "kind": Agreement.Kind.STUDENT_EXCHANGE,
+        "signed_on": today - dt.timedelta(days=365),
+        "valid_until": today + dt.timedelta(days=4 * 365),
+        "published": True,
+    }
+    agreement = Agreement.objects.create(**{**defaults, **fields})
+    for party in parties or (make_organization(), make_organization()):
+        organization, unit = party if isinstance(party, tuple) else (party, "")
+        AgreementParty.objects.create(agreement=agreement, organization=organization, unit_en=unit)
+    return agreement
+
+
 def make_category(**fields) -> Category:
     number = next(_numbers)
     return Category.objects.create(
@@ -78,8 +99,11 @@ def make_tag(**fields) -> Tag:
     return Tag.objects.create(**{"name_en": f"Tag {number}", "slug": f"tag-{number}", **fields})
 
 
-# The one definition of the roles: the data migration that creates the groups.
-ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
+# The one definition of the roles: the data migrations that create the groups and give
+# them their permissions on articles, partners and agreements.
+_ARTICLE_ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
+_AGREEMENT_ROLES = importlib.import_module("news.migrations.0009_agreement_roles").ROLES
+ROLES = {name: {**_ARTICLE_ROLES[name], **_AGREEMENT_ROLES[name]} for name in _ARTICLE_ROLES}
 
 
 def role_group(name: str) -> Group:

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.factories import make_article, make_event, make_organization, make_person
+from tests.factories import (
+    make_agreement,
+    make_article,
+    make_event,
+    make_organization,
+    make_person,
+)
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -22,14 +28,16 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         Participation.objects.create(person=person, event=event, role_en="delegate")
         make_event(parent=event).organizers.add(association)
         make_article(organizations=[association], people=[person], events=[event])
+        make_agreement(parties=[association, member])
     Membership.objects.create(member=university, association=association)
     budgets = {
         # The latest news, the lead story (the newest with a picture), events, partners.
         "/en/": 4,
         # The partners, and apart from them the host university and its offices.
         "/en/partners/": 2,
-        f"/en/partners/{association.slug}/": 6,
-        f"/en/partners/{university.slug}/": 6,
+        # Its members, people, events, news and agreements.
+        f"/en/partners/{association.slug}/": 7,
+        f"/en/partners/{university.slug}/": 7,
         f"/en/people/{person.slug}/": 3,
         "/en/events/": 3,
         f"/en/events/{event.slug}/": 5,
