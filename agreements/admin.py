@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django_countries import countries
@@ -166,7 +167,13 @@ class AgreementAdmin(
     ]
     autocomplete_fields = ["signing_event", "responsible"]
     inlines = [PartyInline]
-    readonly_fields = ["status_label", "academic_years", "reminders_sent"]
+    readonly_fields = [
+        "status_label",
+        "academic_years",
+        "reminders_sent",
+        "signed_copy_link",
+        "signed_copy_kept",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "kind", "summary"]}),
         (
@@ -232,6 +239,22 @@ class AgreementAdmin(
         )
         return ", ".join(names) or "-"
 
+    # The signed copy on a read-only form (Django's display would ask the private file for
+    # an address): a link to the download view for those allowed, else only the fact.
+
+    @admin.display(description=_("signed copy"))
+    def signed_copy_link(self, agreement):
+        if agreement.pk is None or not agreement.signed_copy:
+            return "-"
+        url = reverse("admin:agreements_agreement_signed_copy", args=[agreement.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the stored file"))
+
+    @admin.display(description=_("signed copy"))
+    def signed_copy_kept(self, agreement):
+        if agreement.pk is None or not agreement.signed_copy:
+            return "-"
+        return _("A file is stored; you may not download it.")
+
     @admin.display(description=_("reminders sent"))
     def reminders_sent(self, agreement):
         if agreement.pk is None:
@@ -269,6 +292,20 @@ class AgreementAdmin(
         if not self.may_publish(request):
             return [*readonly, "published"]
         return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        display = "signed_copy_link" if request.user.has_perm(SIGNED_COPY) else "signed_copy_kept"
+
+        def shown(field):
+            return display if field == "signed_copy" else field
+
+        return [
+            (name, {**options, "fields": [shown(field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

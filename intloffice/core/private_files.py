@@ -89,6 +89,10 @@ class PrivateFileInput(forms.ClearableFileInput):
         super().__init__(attrs)
         self.download_url = download_url
 
+    def is_initial(self, value):
+        # Django's asks the file for its URL, which a private file has not.
+        return bool(value and getattr(value, "name", None))
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["download_url"] = self.download_url
