@@ -27,7 +27,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from intloffice.core.admin_helpers import GuidedAdmin, NamedColumns
+from intloffice.core.admin_helpers import GuidedAdmin, LabelledAutocompleteSelect, NamedColumns
 from intloffice.core.audit import AuditedAdmin, audit
 from intloffice.core.private_files import PrivateFileInput, download
 from intloffice.core.slugs import SlugFromTitle
@@ -62,6 +62,12 @@ class PartyForm(VersionedForm):
 
 
 class PartiesFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The column's heading names it for the eye only (NamedColumns names the others).
+        if delete := form.fields.get("DELETE"):
+            delete.widget.attrs.setdefault("aria-label", _("Remove this party"))
+
     def clean(self):
         super().clean()
         kept = [
@@ -82,6 +88,15 @@ class PartyInline(NamedColumns, TranslationTabularInline):
     autocomplete_fields = ["organization"]
     extra = 0
     min_num = 2
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The second row starts empty: its box needs a choice that reads as something (as
+        # GuidedAdmin's forms have), or a screen reader finds it nameless (axe).
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatusFilter(admin.SimpleListFilter):

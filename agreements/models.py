@@ -400,6 +400,13 @@ class Agreement(TimeStamped, Versioned):
         ``party_links``, with each organisation's parent)."""
         return [link for link in self.party_links.all() if not link.is_ours()]
 
+    def parties_in_order(self) -> list["AgreementParty"]:
+        """Its partners, then the university and its offices (from the prefetched rows)."""
+        links = list(self.party_links.all())
+        return [link for link in links if not link.is_ours()] + [
+            link for link in links if link.is_ours()
+        ]
+
     def is_public(self) -> bool:
         return self.published and self.signed_on is not None
 

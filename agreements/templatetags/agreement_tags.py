@@ -4,6 +4,7 @@ from django.utils import formats
 from django.utils.html import format_html
 
 from agreements.models import ATTENTION, Agreement
+from intloffice.core import language_rules
 
 register = template.Library()
 
@@ -18,6 +19,17 @@ def agreements_of(organization, limit=PARTNER_PAGE_AGREEMENTS):
     agreements app declares (partners import nothing of it)."""
     found = list(organization.agreements.public()[: limit + 1])
     return {"shown": found[:limit], "more": len(found) > limit}
+
+
+@register.simple_tag
+def country_after(organization):
+    """`` (China)`` after a name, in the page's parentheses ("（中国）" in Chinese)."""
+    if not organization.country:
+        return ""
+    shown = language_rules.parenthetical(str(organization.country.name))
+    # The space stays outside the span, as site_tags.short_name does.
+    space, bracketed = (" ", shown[1:]) if shown.startswith(" ") else ("", shown)
+    return format_html('{}<span class="country">{}</span>', space, bracketed)
 
 
 @register.simple_tag

@@ -186,8 +186,10 @@ def test_chinese_admin_starts_in_chinese_and_draws_it_with_the_sites_font(
 
 
 def admin_pages() -> dict[str, str]:
-    """The admin pages an editor works in: lists, add and change forms of articles and of
-    the partners' world, and an article's history (the seed's records, in the database)."""
+    """The admin pages an editor works in: lists, add and change forms of articles, of
+    the partners' world and of agreements, and an article's history (the seed's records,
+    in the database)."""
+    from agreements.models import Agreement
     from partners.models import Event, Organization, Person
 
     article = Article.objects.get(slug=SEED_SLUG)
@@ -197,6 +199,7 @@ def admin_pages() -> dict[str, str]:
         ("organisation", Organization, Organization.objects.get(slug="aturc")),
         ("event", Event, Event.objects.first()),
         ("person", Person, Person.objects.first()),
+        ("agreement", Agreement, Agreement.objects.first()),
     ):
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         pages |= {f"{name}-list": base, f"{name}-add": base + "add/"}
@@ -205,10 +208,21 @@ def admin_pages() -> dict[str, str]:
 
 
 def import_seeds():
+    from partners.models import Organization
     from partners.seed import load_seed_entities
+    from tests.factories import make_agreement
 
     load_seed_entities()
     call_command("import_articles", SEEDS, verbosity=0)
+    # Not yet shown on the site: an editor may still change it.
+    make_agreement(
+        parties=[
+            (Organization.objects.get(slug="spbpu"), "International Office"),
+            Organization.objects.get(slug="aturc"),
+        ],
+        published=False,
+        notes="Renewal to discuss.",
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
