@@ -186,7 +186,7 @@ class ArticleAdmin(GuidedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTrans
     # kept per content generation.
     show_full_result_count = False
     paginator = RememberedCountPaginator
-    autocomplete_fields = ["category", "tags", "organizations", "people", "events"]
+    autocomplete_fields = ["category", "tags", "organizations", "people", "events", "agreements"]
     readonly_fields = [
         "status",
         "last_edited_by",
@@ -214,7 +214,10 @@ class ArticleAdmin(GuidedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTrans
                 ]
             },
         ),
-        (_("Links"), {"fields": ["category", "tags", "organizations", "people", "events"]}),
+        (
+            _("Links"),
+            {"fields": ["category", "tags", "organizations", "people", "events", "agreements"]},
+        ),
         (
             _("Source"),
             {

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 # What a scanned document arrives as.
 DOCUMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+# Within nginx's client_max_body_size (12m: the image cap and a form) in deploy/nginx.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 @deconstructible
