@@ -295,3 +295,19 @@ def test_the_sitemap_lists_the_public_agreements_in_every_language(client, world
         assert f"/ru/partners/agreements/{world[name].slug}/</loc>" in listed
     for name in ("hidden", "draft"):
         assert world[name].slug not in listed
+
+
+def test_search_finds_public_agreements_by_title_summary_and_partner(client, db):
+    partner = make_organization(name_en="Harbin Institute of Technology", aliases="ХПИ\nHIT")
+    agreement = make_agreement(
+        parties=[partner, make_organization()],
+        title_en="Double degree in welding",
+        summary_en="Graduates receive diplomas of both universities.",
+    )
+    make_agreement(parties=[partner, make_organization()], published=False)
+    for words in ("welding", "diplomas", "Harbin", "ХПИ"):
+        response = client.get("/en/search/", {"q": words})
+        found = [hit.object for hit in response.context["results"].agreements.hits]
+        assert found == [agreement], words
+        assert f'href="/en/partners/agreements/{agreement.slug}/"' in response.text
+    assert client.get("/en/search/", {"q": "nothing-like-it"}).context["results"].count == 0
