@@ -6,6 +6,9 @@ shown, and every door that could do so checks it here: the form, History's rever
 *Recover deleted*. Each change leaves an audit line (AuditedAdmin) and a History revision.
 The signed copy is downloaded through ``signed_copy_view``, by holders of
 ``agreements.view_signed_copy`` only, and each download is in the audit log too.
+
+Longer than most modules: the doors that change what the public sees, and the private
+file's, are checked here and read together (as news/admin.py does for articles).
 """
 
 import reversion

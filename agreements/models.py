@@ -13,6 +13,9 @@ What the public may read is ``public()``: published by a publisher, and signed. 
 the reference number, the signed copy (in the private storage, intloffice.core.private_files)
 and the responsible person are for the office only: no public page, feed, sitemap, search
 result or structured data reads them.
+
+Longer than most modules: the status rule's two forms (the QuerySet's and the instance's)
+are read side by side, and every field says to editors what it means (help texts).
 """
 
 import datetime as dt
