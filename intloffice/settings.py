@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "intloffice.core",
     "partners",
+    "agreements",
     "pages",
     "news",
 ]
@@ -238,6 +239,10 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files that must never be public (signed copies of agreements): outside MEDIA_ROOT, which
+# the media view, nginx and the bucket serve; only permission-checked admin views read them
+# (intloffice/core/private_files.py). Several app servers need it on a shared volume.
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", VAR_DIR / "private"))
 # Every stored name is content-unique (a random name per upload, sorl's renditions named
 # from it), so browsers and proxies may keep a file for a year without asking again.
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -329,6 +334,9 @@ if os.environ.get("EMAIL_URL"):
 elif DEBUG:
     # Development: the workflow's mails to authors and publishers appear in the console.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The site's address, for links in mails sent by commands, which have no request to take it
+# from (agreements_due's reminders): "https://international.example.edu".
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # The sender of the workflow's mails (news/notifications.py).
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 LOGGING = logs.logging_config(

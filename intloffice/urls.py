@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    # Before partners: /partners/agreements/ is not an organisation's page.
+    path("", include("agreements.urls")),
     path("", include("partners.urls")),
     # Last: an information page's address is one word that no section above has taken.
     path("", include("pages.urls")),

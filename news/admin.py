@@ -139,7 +139,7 @@ class ArticleAdmin(
     # kept per content generation.
     show_full_result_count = False
     paginator = RememberedCountPaginator
-    autocomplete_fields = ["category", "tags", "organizations", "people", "events"]
+    autocomplete_fields = ["category", "tags", "organizations", "people", "events", "agreements"]
     readonly_fields = [
         "status",
         "last_edited_by",
@@ -166,7 +166,10 @@ class ArticleAdmin(
                 ]
             },
         ),
-        (_("Links"), {"fields": ["category", "tags", "organizations", "people", "events"]}),
+        (
+            _("Links"),
+            {"fields": ["category", "tags", "organizations", "people", "events", "agreements"]},
+        ),
         (
             _("Source"),
             {

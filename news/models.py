@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from agreements.models import Agreement
 from intloffice.core.images import ProcessedImageField
 from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
@@ -261,6 +262,16 @@ class Article(TimeStamped, Versioned):
     )
     events = models.ManyToManyField(
         Event, verbose_name=_("events"), blank=True, related_name="articles"
+    )
+    agreements = models.ManyToManyField(
+        Agreement,
+        verbose_name=_("agreements"),
+        blank=True,
+        related_name="articles",
+        help_text=_(
+            "An agreement this article reports: its page links here, and the article "
+            "shows “Agreement signed”. Only agreements shown on the site appear."
+        ),
     )
     source_file = models.CharField(_("source file"), max_length=255, blank=True)
     source_digest = models.CharField(

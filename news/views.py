@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from agreements.models import Agreement
 from intloffice.core import structured_data
 from intloffice.core.freshness import remember
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
@@ -58,6 +59,9 @@ def with_links(queryset):
         Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
         Prefetch("people", queryset=Person.objects.order_by("slug")),
         Prefetch("events", queryset=Event.objects.order_by("start")),
+        # Only what readers may see: a private agreement is not named, even to staff
+        # previewing the article as readers will see it.
+        Prefetch("agreements", queryset=Agreement.objects.public()),
     )
 
 

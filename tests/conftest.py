@@ -38,6 +38,14 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path_factory):
+    """Private files written by a test (signed copies) go to a folder of its own, never to
+    the developer's var/private; backups and restores read it."""
+    settings.PRIVATE_ROOT = tmp_path_factory.mktemp("private")
+    return settings.PRIVATE_ROOT
+
+
 @pytest.fixture
 def seed_entities(db):
     from partners.seed import load_seed_entities

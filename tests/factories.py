@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from agreements.models import Agreement, AgreementParty
 from intloffice.core.audit import CommandLine
 from news import workflow
 from news.models import Article, Category, Tag
@@ -113,6 +114,26 @@ def make_visit(*, visiting=(), hosts=(), delegation=(), **fields) -> Event:
     return visit
 
 
+def make_agreement(parties=(), **fields) -> Agreement:
+    """A public agreement in force (signed a year ago, for five years), with ``parties``
+    (organisations, or (organisation, unit) pairs); made with two new ones if none."""
+    number = next(_numbers)
+    today = timezone.localdate()
+    defaults = {
+        "title_en": f"Agreement {number}",
+        "slug": f"agreement-{number}",
+        "kind": Agreement.Kind.STUDENT_EXCHANGE,
+        "signed_on": today - dt.timedelta(days=365),
+        "valid_until": today + dt.timedelta(days=4 * 365),
+        "published": True,
+    }
+    agreement = Agreement.objects.create(**{**defaults, **fields})
+    for party in parties or (make_organization(), make_organization()):
+        organization, unit = party if isinstance(party, tuple) else (party, "")
+        AgreementParty.objects.create(agreement=agreement, organization=organization, unit_en=unit)
+    return agreement
+
+
 def make_category(**fields) -> Category:
     number = next(_numbers)
     return Category.objects.create(
@@ -137,9 +158,12 @@ def seed_pages() -> None:
 
 
 # The one definition of the roles: the data migrations that create the groups and add to
-# them later.
+# them later (organisations' names, agreements).
 ROLES = importlib.import_module("news.migrations.0004_roles").ROLES
-LATER_ROLES = [importlib.import_module("news.migrations.0008_roles_organization_names").ROLES]
+LATER_ROLES = [
+    importlib.import_module("news.migrations.0008_roles_organization_names").ROLES,
+    importlib.import_module("news.migrations.0010_agreement_roles").ROLES,
+]
 # ... and the information pages' permissions, which their own migration adds to the groups.
 PAGE_ROLES = importlib.import_module("pages.migrations.0002_roles").ROLES
 

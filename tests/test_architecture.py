@@ -1,8 +1,9 @@
-"""Imports run one way: intloffice.core <- partners <- pages <- news <- intloffice.website <- the
-project.
+"""Imports run one way: intloffice.core <- partners <- agreements <- pages <- news <-
+intloffice.website <- the project.
 
-Every module of intloffice/, news/, pages/ and partners/ is read (not imported) with ``ast``: each
-``import`` and ``from ... import``, at the top or inside a function, relative ones resolved.
+Every module of intloffice/, partners/, agreements/, pages/ and news/ is read (not imported)
+with ``ast``: each ``import`` and ``from ... import``, at the top or inside a function,
+relative ones resolved.
 A layer may import the layers before it, never those after it; nothing imports the project
 modules (intloffice/settings.py, urls.py, wsgi.py), only tests and the deploy and bench
 scripts, which are not walked. Migrations import Django, libraries and intloffice.core only:
@@ -20,14 +21,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("intloffice", "news", "pages", "partners")
+PACKAGES = ("intloffice", "news", "pages", "partners", "agreements")
 
 # The layers in order: each may import itself and those before it. The first prefix that
 # matches names a module's layer; anything else in intloffice/ is the project.
-LAYERS = ("core", "partners", "pages", "news", "website", "project")
+LAYERS = ("core", "partners", "agreements", "pages", "news", "website", "project")
 PREFIXES = (
     ("intloffice.core", "core"),
     ("partners", "partners"),
+    ("agreements", "agreements"),
     ("pages", "pages"),
     ("news", "news"),
     ("intloffice.website", "website"),
@@ -38,6 +40,7 @@ ALLOWED["project"] = set(LAYERS)
 NAMES = {
     "core": "intloffice.core",
     "partners": "partners",
+    "agreements": "agreements",
     "pages": "pages",
     "news": "news",
     "website": "intloffice.website",
@@ -46,16 +49,17 @@ NAMES = {
 
 HOW_TO_FIX = """
 The layers, each importing only those before it (and Django and libraries):
-    intloffice.core <- partners <- pages <- news <- intloffice.website <- the project
+    intloffice.core <- partners <- agreements <- pages <- news <- intloffice.website <- the project
 What to do:
   - Code that a lower layer needs belongs in that layer: move it down (a building block
     that knows no app goes to intloffice/core/).
   - When a lower layer must work with a higher one, turn the dependency around: the lower
     layer offers a hook (a signal, a registry, an attribute each model declares, as
     search_fields) and the higher layer plugs into it in its AppConfig.ready().
-  - Relations between apps point down: news.Article links partners; a partner's page
-    reaches its articles by the reverse relation (organization.articles), not by
-    importing news.
+  - Relations between apps point down: news.Article links partners and agreements, and
+    an agreement links its parties; a partner's page reaches its articles and agreements
+    by the reverse relations (organization.articles, organization.agreements), not by
+    importing news or agreements.
   - Read settings from django.conf.settings and find pages with reverse("url-name"):
     nothing imports intloffice.settings, intloffice.urls or intloffice.wsgi.
 """
@@ -196,6 +200,13 @@ def test_migrations_import_nothing_that_imports_the_apps_models():
         ("news.admin", "pages.models", True),
         ("intloffice.website.search", "pages.models", True),
         ("intloffice.core.workflow", "pages.workflow", False),
+        ("news.models", "agreements.models.Agreement", True),
+        ("agreements.models", "partners.models.Organization", True),
+        ("agreements.views", "intloffice.core.pages", True),
+        ("agreements.models", "news.models.Article", False),
+        ("partners.views", "agreements.models.Agreement", False),
+        ("agreements.views", "intloffice.website.search", False),
+        ("intloffice.website.sitemaps", "agreements.models", True),
         ("news.feeds", "intloffice.core.translated", True),
         ("news.feeds", "intloffice.website.search", False),
         ("news.admin", "intloffice.urls", False),
@@ -222,6 +233,7 @@ def test_the_rule_allows_imports_down_the_layers_only(importer, imported, allowe
         ("intloffice.core.time_zones", True),
         ("news.richtext.HTMLField", False),
         ("partners.models", False),
+        ("agreements.models", False),
         ("intloffice.website.search", False),
         ("intloffice.settings", False),
     ],

@@ -7,6 +7,7 @@ the images), written under a temporary name and renamed when complete:
     database.dump        pg_dump's custom format (PostgreSQL), taken in one snapshot
     database.sqlite3     a copy made with SQLite's online backup API (SQLite)
     media/<name>         every file of the media storage, under its storage name
+    private/<name>       every private file (signed copies of agreements: private_files.py)
     manifest.json        what the archive holds (see ``_manifest``)
 
 The media are read through Django's default storage, so the archive is complete whether
@@ -45,9 +46,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.utils import ConnectionHandler, DatabaseError
 
+from .private_files import private_storage
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media/"
+PRIVATE = "private/"
 DUMP_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 ENGINE_NAMES = {"postgresql": "a PostgreSQL", "sqlite": "an SQLite"}
 # Archive names sort by time; pruning touches nothing that does not match exactly.
@@ -77,6 +81,7 @@ class BackupReport:
     seconds: float
     vanished: list[str] = field(default_factory=list)
     pruned: list[Path] = field(default_factory=list)
+    private_files: int = 0
 
 
 @dataclass
@@ -88,6 +93,7 @@ class RestoreReport:
     files: int
     seconds: float
     notes: list[str] = field(default_factory=list)
+    private_files: int = 0
 
 
 def default_directory() -> Path:
@@ -370,13 +376,16 @@ def backup(
     keep: int | None = None,
     using: str = DEFAULT_DB_ALIAS,
     storage: Storage | None = None,
+    private: Storage | None = None,
     now: dt.datetime | None = None,
 ) -> BackupReport:
-    """Write one archive of the database ``using`` and the media ``storage`` into
-    ``directory``; then, with ``keep``, delete all but the newest ``keep`` archives."""
+    """Write one archive of the database ``using``, the media ``storage`` and the
+    ``private`` files into ``directory``; then, with ``keep``, delete all but the newest
+    ``keep`` archives."""
     started = time.monotonic()
     directory = Path(directory or default_directory())
     storage = storage or default_storage
+    private = private or private_storage()
     connection = connections[using]
     engine = engine_of(connection.settings_dict)
     if keep is not None and keep < 1:
@@ -415,19 +424,20 @@ def backup(
                     files = [_add(archive, snapshot.file.name, raw, stat.st_size, stat.st_mtime)]
                 Path(snapshot.file).unlink()
                 mtime = created.timestamp()
-                for name in media_names(storage):
-                    try:
-                        # Files deleted or replaced since the snapshot are left out.
-                        with storage.open(name, "rb") as raw:
-                            entry = _add(archive, MEDIA + name, raw, storage.size(name), mtime)
-                            files.append(entry)
-                    except FileNotFoundError:
-                        vanished.append(name)
-                    except Exception as error:  # S3 and others raise their own errors
-                        raise BackupError(
-                            f"Backup failed, no archive written: cannot read the media file "
-                            f"{name}: {_first_line(error)}"
-                        ) from error
+                for prefix, where in ((MEDIA, storage), (PRIVATE, private)):
+                    for name in media_names(where):
+                        try:
+                            # Files deleted or replaced since the snapshot are left out.
+                            with where.open(name, "rb") as raw:
+                                entry = _add(archive, prefix + name, raw, where.size(name), mtime)
+                                files.append(entry)
+                        except FileNotFoundError:
+                            vanished.append(prefix + name)
+                        except Exception as error:  # S3 and others raise their own errors
+                            raise BackupError(
+                                f"Backup failed, no archive written: cannot read the file "
+                                f"{prefix}{name}: {_first_line(error)}"
+                            ) from error
                 manifest = _manifest(engine, snapshot, files, created)
                 data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
                 info = tarfile.TarInfo(MANIFEST)
@@ -453,6 +463,7 @@ def backup(
         seconds=time.monotonic() - started,
         vanished=vanished,
         pruned=pruned,
+        private_files=sum(entry["name"].startswith(PRIVATE) for entry in files),
     )
 
 
@@ -582,12 +593,14 @@ def _restore_sqlite(copy: Path, target: dict) -> None:
         ) from None
 
 
-def _write_media(archive: tarfile.TarFile, manifest: dict, storage: Storage) -> int:
-    entries = [entry for entry in manifest["files"] if entry["name"].startswith(MEDIA)]
+def _write_media(
+    archive: tarfile.TarFile, manifest: dict, storage: Storage, prefix: str = MEDIA
+) -> int:
+    entries = [entry for entry in manifest["files"] if entry["name"].startswith(prefix)]
     written = 0
     try:
         for entry in entries:
-            name = entry["name"].removeprefix(MEDIA)
+            name = entry["name"].removeprefix(prefix)
             # save() would pick another name beside an existing file (only with --force).
             if storage.exists(name):
                 storage.delete(name)
@@ -596,8 +609,9 @@ def _write_media(archive: tarfile.TarFile, manifest: dict, storage: Storage) -> 
                 raise OSError(f"the storage saved {name} as {saved}")
             written += 1
     except Exception as error:
+        what = "media" if prefix == MEDIA else "private files"
         raise BackupError(
-            f"The database was restored but the media are incomplete ({written} of "
+            f"The database was restored but the {what} are incomplete ({written} of "
             f"{len(entries)} files written): {_first_line(error)}. Fix the cause and "
             "restore again with --force."
         ) from error
@@ -610,15 +624,18 @@ def restore(
     force: bool = False,
     database: dict | None = None,
     storage: Storage | None = None,
+    private: Storage | None = None,
 ) -> RestoreReport:
     """Restore the archive at ``path`` into ``database`` (a settings.DATABASES entry; the
-    site's own by default) and the media ``storage``. Both must be empty unless ``force``.
+    site's own by default), the media ``storage`` and the ``private`` files' storage. All
+    must be empty unless ``force``.
     Every checksum is verified first; afterwards every table's rows and digest must equal
     the manifest's."""
     started = time.monotonic()
     own_database = database is None
     target = dict(database or connections[DEFAULT_DB_ALIAS].settings_dict)
     storage = storage or default_storage
+    private = private or private_storage()
     engine = engine_of(target)
     with _open_archive(Path(path)) as archive:
         manifest = read_manifest(archive)
@@ -650,6 +667,12 @@ def restore(
                 f"The media {describe_storage(storage)} is not empty: restore only into an "
                 "empty one, or add --force to overwrite files of the same name."
             )
+        if not force and next(media_names(private), None) is not None:
+            raise BackupError(
+                f"The private files' {describe_storage(private)} is not empty: "
+                "restore only into an empty one, or add --force to overwrite files of the "
+                "same name."
+            )
 
         with tempfile.TemporaryDirectory(prefix="intloffice-restore-") as folder:
             dump = Path(folder) / manifest["database"]["file"]
@@ -660,6 +683,7 @@ def restore(
             else:
                 _restore_sqlite(dump, target)
         files = _write_media(archive, manifest, storage)
+        private_files = _write_media(archive, manifest, private, PRIVATE)
 
     with connected(target) as connection:
         tables = table_states(connection)
@@ -687,6 +711,7 @@ def restore(
         files=files,
         seconds=time.monotonic() - started,
         notes=notes,
+        private_files=private_files,
     )
 
 

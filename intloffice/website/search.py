@@ -1,5 +1,5 @@
-"""The site's search page: published information pages and articles, partners, people and
-events at once.
+"""The site's search page: published information pages and articles, partners, people,
+events and agreements at once.
 
 ``search_site(text, page, language)`` does the work and returns what the page shows;
 ``SearchView`` reads the request and renders it. The matching and ranking are the search
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
 
+from agreements.models import Agreement
 from intloffice.core import query, search
 from intloffice.core.pages import PageMixin, home_crumb
 from intloffice.core.snippets import excerpt, highlight, highlighter
@@ -49,7 +50,8 @@ class Hit:
 
 @dataclass
 class Section:
-    """The partners, people or events found: the first TOP_RESULTS, and how many in all."""
+    """The partners, people, events or agreements found: the first TOP_RESULTS, and how
+    many in all."""
 
     hits: list[Hit]
     count: int
@@ -66,17 +68,19 @@ class Results:
     # The host university and its offices: "us", shown apart from the partners.
     ours: Section
     pages: Section
+    agreements: Section
 
     @property
     def count(self) -> int:
-        sections = (self.partners, self.people, self.events, self.ours, self.pages)
+        sections = (self.partners, self.people, self.events, self.ours, self.pages, self.agreements)
         return self.articles.paginator.count + sum(section.count for section in sections)
 
 
 def search_site(text: str, terms: list[str], page: str | int | None, language: str) -> Results:
     """What matches the query: the top information pages, a page of articles (best of the
-    newest first), then the top partners, people and events (best first), and the host
-    university and its offices if they match (apart: they are not partners)."""
+    newest first), then the top partners, people and events (best first), the host
+    university and its offices if they match (apart: they are not partners), and the
+    public agreements whose title, summary or partners match (newest first)."""
     pattern = highlighter(terms)
     ids, more_articles = search.best_of_first(
         Article.objects.published().newest_first(), text, terms, RANKED_ARTICLES
@@ -107,7 +111,14 @@ def search_site(text: str, terms: list[str], page: str | int | None, language: s
         ours=section(Organization.objects.ours(), name),
         # A page is shown as an article is: its title, and its text around the match.
         pages=Section([article_hit(page, pattern, language) for page in pages], pages_count),
+        agreements=agreement_section(text, terms, pattern),
     )
+
+
+def agreement_section(text: str, terms: list[str], pattern) -> Section:
+    found = Agreement.objects.public().matching(text, terms)
+    rows, count = search.top(found, TOP_RESULTS)
+    return Section([Hit(row, title=highlight(row.title, pattern)) for row in rows], count)
 
 
 def article_hit(article: Article | Page, pattern: re.Pattern | None, language: str) -> Hit:

@@ -1,10 +1,10 @@
 """The sitemap, and robots.txt pointing to it.
 
 ``/sitemap.xml`` is an index of files: the site's fixed pages and published information
-pages, partners, people, events,
-and the news, ``ITEMS_PER_FILE`` articles per file, newest first. Each file lists every
-page once per language with ``<xhtml:link hreflang>`` to its translations and an
-x-default to the unprefixed address, which redirects by the browser's Accept-Language.
+pages, partners, people, events, the public agreements, and the news, ``ITEMS_PER_FILE``
+articles per file, newest first. Each file lists every page once per language with
+``<xhtml:link hreflang>`` to its translations and an x-default to the unprefixed address,
+which redirects by the browser's Accept-Language.
 
 Written here rather than with django.contrib.sitemaps, whose i18n mode loads every item of
 a section for each file and activates a language for each address: 4 seconds and 4 MB at
@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from agreements.models import Agreement
 from intloffice.core.freshness import remember
 from news.models import Article
 from news.pagination import NewestFirstPaginator
@@ -35,13 +36,16 @@ FIXED_PAGES = [
     "partners:organization_list",
     "partners:partner_map",
     "partners:event_list",
+    "agreements:agreement_list",
     "accessibility",
 ]
-# Partner, person and event pages, by section: their model and URL name.
+# Partner, person, event and agreement pages, by section: what has a page (a function
+# giving a queryset) and the URL name.
 DIRECTORIES = {
-    "partners": (Organization, "partners:organization_detail"),
-    "people": (Person, "partners:person_detail"),
-    "events": (Event, "partners:event_detail"),
+    "partners": (Organization.objects.all, "partners:organization_detail"),
+    "people": (Person.objects.all, "partners:person_detail"),
+    "events": (Event.objects.all, "partners:event_detail"),
+    "agreements": (Agreement.objects.public, "agreements:agreement_detail"),
 }
 # A slug that no real slug equals, to reverse an address once per language and fill it in.
 SLUG = "0-slug-0"
@@ -103,8 +107,8 @@ def directory_files() -> dict[str, int]:
 
     def compute():
         return {
-            section: max(1, -(-model.objects.count() // ITEMS_PER_FILE))
-            for section, (model, _name) in DIRECTORIES.items()
+            section: max(1, -(-rows().count() // ITEMS_PER_FILE))
+            for section, (rows, _name) in DIRECTORIES.items()
         }
 
     return remember("sitemap-directories", compute)
@@ -150,9 +154,9 @@ def section(request, section: str, number: int):
     # No lastmod: these pages also list related news and events, so the object's own
     # updated_at would understate changes, and search engines ignore a lastmod they
     # catch out.
-    model, name = DIRECTORIES[section]
+    rows, name = DIRECTORIES[section]
     start = (number - 1) * ITEMS_PER_FILE
-    items = model.objects.only("slug").order_by("pk")[start : start + ITEMS_PER_FILE]
+    items = rows().only("slug").order_by("pk")[start : start + ITEMS_PER_FILE]
     return xml_response(urlset(base, name, items))
 
 

@@ -1,14 +1,19 @@
 // Names for the parts of the admin's change-form widgets that are built without one (axe:
 // label, aria-input-field-name): the rich-text editor's editable area (django-prose-editor),
 // the autocomplete boxes (select2) and the date and time boxes of a date-time field. Each
-// is named after its field's label; in a language tab, with the tab's language too.
+// is named after its field's label (in a tabular inline, its column's); in a language tab,
+// with the tab's language too.
 "use strict";
 {
   const labelText = (label) => (label ? label.textContent.replace(/:\s*$/, "").trim() : "");
 
   const labelOf = (field) => {
     if (!field || !field.id) return "";
-    const text = labelText(document.querySelector(`label[for="${field.id}"]`));
+    // A tabular inline's boxes have no <label>: their column's name is their aria-label
+    // (NamedColumns in core/admin_helpers.py).
+    const text =
+      labelText(document.querySelector(`label[for="${field.id}"]`)) ||
+      (field.getAttribute("aria-label") || "").trim();
     const panel = field.closest(".ui-tabs-panel");
     const tab = panel && document.querySelector(`[aria-controls="${panel.id}"] a`);
     return text && tab ? `${text} (${tab.firstChild.textContent.trim()})` : text;

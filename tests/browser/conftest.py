@@ -62,6 +62,8 @@ PAGES = {
     "search": ("/search/?q=ATURC", 200),
     "contacts": ("/contacts/", 200),
     "information-page": ("/visa-support/", 200),
+    "agreements": ("/partners/agreements/", 200),
+    "agreement": ("/partners/agreements/spbpu-aturc-memorandum/", 200),
     "not-found": ("/news/no-such-article/", 404),
 }
 
@@ -348,6 +350,7 @@ def site_data(transactional_db, media_storage):
         publish_at=now - dt.timedelta(days=120),
     )
     add_visit(aturc, spbpu, now)
+    add_agreements()
     add_pictures()
     add_pages_and_staff()
 
@@ -452,6 +455,57 @@ def add_visit(aturc, spbpu, now):
         events=[visit],
         publish_at=start + dt.timedelta(days=1),
     )
+
+
+def add_agreements() -> None:
+    """A memorandum with ATURC signed at the summit and reported by the seed article, and an
+    exchange with the Russian Science Foundation; a private draft that must never show."""
+    from agreements.models import Agreement, AgreementParty
+    from news.models import Article
+    from partners.models import Event, Organization
+
+    spbpu, aturc, rsf = (
+        Organization.objects.get(slug=slug)
+        for slug in ("spbpu", "aturc", "russian-science-foundation")
+    )
+    today = timezone.localdate()
+    memorandum = Agreement.objects.create(
+        slug="spbpu-aturc-memorandum",
+        title_en="Memorandum of understanding between SPbPU and ATURC",
+        title_ru="Меморандум о взаимопонимании между СПбПУ и АТУРК",
+        title_zh_hans="圣彼得堡理工大学与中俄工科大学联盟谅解备忘录",
+        summary_en="Joint summer schools, exchange of students and staff, joint research.",
+        summary_ru="Совместные летние школы, обмен студентами и сотрудниками, общие исследования.",
+        summary_zh_hans="联合暑期学校、师生交流和联合研究。",
+        kind=Agreement.Kind.MEMORANDUM,
+        signed_on=dt.date(2022, 7, 12),
+        valid_from=dt.date(2022, 9, 1),
+        valid_until=dt.date(today.year + 3, 8, 31),
+        places_per_year=10,
+        subject_area="0715",
+        signing_event=Event.objects.get(slug="fifth-aturc-summit-2022"),
+        published=True,
+        notes="Private: renewal to be discussed with the rector.",
+    )
+    AgreementParty.objects.create(
+        agreement=memorandum, organization=spbpu, unit_en="International Office"
+    )
+    AgreementParty.objects.create(agreement=memorandum, organization=aturc)
+    exchange = Agreement.objects.create(
+        slug="spbpu-rsf-research",
+        title_en="Research cooperation with the Russian Science Foundation",
+        kind=Agreement.Kind.RESEARCH,
+        signed_on=today - dt.timedelta(days=200),
+        valid_until=today + dt.timedelta(days=100),
+        published=True,
+    )
+    for organization in (spbpu, rsf):
+        AgreementParty.objects.create(agreement=exchange, organization=organization)
+    draft = Agreement.objects.create(
+        slug="draft-in-talks", title_en="Draft in talks", kind=Agreement.Kind.OTHER
+    )
+    AgreementParty.objects.create(agreement=draft, organization=aturc)
+    Article.objects.get(slug=SEED_SLUG).agreements.set([memorandum, draft])
 
 
 @pytest.fixture

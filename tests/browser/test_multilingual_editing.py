@@ -187,8 +187,9 @@ def test_chinese_admin_starts_in_chinese_and_draws_it_with_the_sites_font(
 
 def admin_pages() -> dict[str, str]:
     """The admin pages an editor works in: lists, add and change forms of articles, of the
-    partners' world, of information pages and staff, and an article's history (the seed's
-    records, in the database)."""
+    partners' world, of agreements, of information pages and staff, and an article's
+    history (the seed's records, in the database)."""
+    from agreements.models import Agreement
     from pages.models import Page, StaffMember
     from partners.models import Event, Organization, Person
 
@@ -201,6 +202,7 @@ def admin_pages() -> dict[str, str]:
         ("person", Person, Person.objects.first()),
         ("information-page", Page, Page.objects.get(slug="contacts")),
         ("staff-member", StaffMember, StaffMember.objects.first()),
+        ("agreement", Agreement, Agreement.objects.first()),
     ):
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         pages |= {f"{name}-list": base, f"{name}-add": base + "add/"}
@@ -213,12 +215,21 @@ def admin_pages() -> dict[str, str]:
 def import_seeds():
     from partners.models import Organization, Person
     from partners.seed import load_seed_entities
-    from tests.factories import make_staff_member, make_visit, seed_pages
+    from tests.factories import make_agreement, make_staff_member, make_visit, seed_pages
 
     load_seed_entities()
     call_command("import_articles", SEEDS, verbosity=0)
     seed_pages()  # gone after a transactional test's flush; kept otherwise
     make_staff_member(languages=["en", "ru"], phone="+7 812 000-00-01")
+    # Not yet shown on the site: an editor may still change it.
+    make_agreement(
+        parties=[
+            (Organization.objects.get(slug="spbpu"), "International Office"),
+            Organization.objects.get(slug="aturc"),
+        ],
+        published=False,
+        notes="Renewal to discuss.",
+    )
     make_visit(
         visiting=[Organization.objects.get(slug="aturc")],
         hosts=[Organization.objects.get(slug="spbpu")],

@@ -161,6 +161,34 @@ def nothing_in(database: dict) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_private_files_are_kept_apart_and_restored_apart(
+    media, archives, private_files, empty_database, empty_media, tmp_path
+):
+    """Signed copies of agreements live outside the media: the archive holds them under
+    private/, and a restore writes them back to the private folder, never to the media."""
+    make_article()
+    (private_files / "agreement").mkdir()
+    (private_files / "agreement" / "copy.pdf").write_bytes(b"%PDF-1.4 " + PHOTO)
+    report = backup(archives)
+    assert report.private_files == 1 and report.files == 0
+    with tarfile.open(report.path) as archive:
+        assert archive.extractfile("private/agreement/copy.pdf").read().endswith(PHOTO)
+    target_private = FileSystemStorage(location=tmp_path / "restored-private")
+    (tmp_path / "restored-private").mkdir()
+    (tmp_path / "restored-private" / "stray.pdf").write_bytes(b"x")
+    with pytest.raises(BackupError, match=r"^The private files' folder .* is not empty"):
+        restore(report.path, database=empty_database, storage=empty_media, private=target_private)
+    assert nothing_in(empty_database)
+    (tmp_path / "restored-private" / "stray.pdf").unlink()
+    restored = restore(
+        report.path, database=empty_database, storage=empty_media, private=target_private
+    )
+    assert restored.private_files == 1 and restored.files == 0
+    assert files_in(tmp_path / "restored-private") == files_in(private_files)
+    assert not Path(empty_media.location).exists() or files_in(Path(empty_media.location)) == {}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_or_failed_restore_changes_nothing(media, archives, empty_database, empty_media):
     make_article()
     media.mkdir(parents=True)

@@ -86,7 +86,8 @@ def test_chinese_runs_become_phrases_of_characters():
 def test_save_of_other_fields_does_not_touch_the_vector(db, django_assert_num_queries):
     organization = make_organization(name_en="Okapi Institute")
     # Every save also starts a new page-cache generation: one query for the next
-    # scheduled publication of each kind (articles, information pages).
+    # scheduled publication of each kind (articles, information pages), one for the next
+    # change of an agreement's status.
     with django_assert_num_queries(3):
         organization.save(update_fields=["member_count"])
     expected = 4 if on_postgresql() else 3

@@ -9,6 +9,7 @@ from django.utils import timezone
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import (
+    make_agreement,
     make_article,
     make_category,
     make_event,
@@ -126,18 +127,20 @@ def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_que
     events = [make_event() for _ in range(count)]
     tags = [make_tag() for _ in range(count)]
     article = make_article(organizations=orgs, people=people, events=events, tags=tags)
+    article.agreements.set([make_agreement(parties=orgs[:2]) for _ in range(count)])
     for _ in range(count):
         make_article(organizations=orgs[:1])
-    # Every view: the article, its tags, partners, people and events. The first view after
-    # a change also finds the generation's next scheduled publication, and the previous,
-    # next and related articles, which are then kept for the generation.
-    with django_assert_max_num_queries(5 + 3):
+    # Every view: the article, its tags, partners, people, events and agreements. The first
+    # view after a change also finds the generation's next scheduled publication, and the
+    # previous, next and related articles, which are then kept for the generation.
+    with django_assert_max_num_queries(6 + 3):
         response = client.get(f"/en/news/{article.slug}/")
     assert response.status_code == 200
     assert response.text.count('href="/en/people/') == count
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(f"/ru/news/{article.slug}/")
     assert response.text.count('href="/ru/people/') == count
+    assert response.text.count('href="/ru/partners/agreements/') == count
 
 
 def test_markup_in_an_imported_file_is_shown_as_text_everywhere(client, db):

@@ -2,7 +2,14 @@
 
 import pytest
 
-from tests.factories import make_article, make_event, make_organization, make_person, make_visit
+from tests.factories import (
+    make_agreement,
+    make_article,
+    make_event,
+    make_organization,
+    make_person,
+    make_visit,
+)
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -23,6 +30,7 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         make_event(parent=event).organizers.add(association)
         visit = make_visit(visiting=[association], hosts=[member], delegation=[person])
         make_article(organizations=[association], people=[person], events=[event, visit])
+        make_agreement(parties=[association, member])
     Membership.objects.create(member=university, association=association)
     budgets = {
         # The latest news, the lead story (the newest with a picture), events, partners;
@@ -32,9 +40,9 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         "/en/partners/": 2,
         # The organisation with its parent, offices, people, memberships and latest news;
         # its timeline: events, the visiting and host organisations of its visits, its
-        # articles and the events they are about.
-        f"/en/partners/{association.slug}/": 10,
-        f"/en/partners/{university.slug}/": 10,
+        # articles and the events they are about; its agreements.
+        f"/en/partners/{association.slug}/": 11,
+        f"/en/partners/{university.slug}/": 11,
         f"/en/people/{person.slug}/": 3,
         "/en/events/": 3,
         # The event with its parent, organisers, visiting and host organisations, sessions,

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.factories import make_category, make_staff_member, make_tag
+from tests.factories import make_agreement, make_category, make_staff_member, make_tag
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -17,6 +17,7 @@ def superuser_client(superuser_client, seed_article):
     make_category()
     make_tag()
     make_staff_member()
+    make_agreement()
     Group.objects.create(name="Reviewers")
     # django-axes writes login records only when someone signs in: a failed login through
     # the real form leaves one to open (force_login recorded the successful one).

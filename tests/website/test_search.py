@@ -16,7 +16,13 @@ import intloffice.website.search
 from intloffice.core.query import MAX_QUERY_LENGTH
 from news.models import Article
 from tests.conftest import SEED_SLUG
-from tests.factories import make_article, make_event, make_organization, make_person
+from tests.factories import (
+    make_agreement,
+    make_article,
+    make_event,
+    make_organization,
+    make_person,
+)
 
 CHINESE_TITLE = "中俄工科大学联盟第五届峰会在西安举行"
 
@@ -257,13 +263,14 @@ def test_query_count_is_fixed(client, db, django_assert_max_num_queries, count):
         make_organization(name_en=f"Zebra University {number}", parent=association)
         make_person(name_en=f"Zebra Person {number}", organization=association)
         make_event(name_en=f"Zebra Event {number}")
+        make_agreement(title_en=f"Zebra agreement {number}")
     # Articles: the ranked matches, then the page's rows; then one query per group
     # (partners, people, events, the host university apart from the partners, information
-    # pages); the menus, once per content generation (warmed here).
+    # pages, agreements); the menus, once per content generation (warmed here).
     client.get("/en/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = search(client, "zebra")
-    assert response.context["results"].count == 4 * count + 1
+    assert response.context["results"].count == 5 * count + 1
 
 
 def test_no_query_costs_no_database_work(client, db, django_assert_num_queries, settings):

@@ -10,7 +10,13 @@ from intloffice.website import sitemaps
 from news.models import Article
 from pages.models import Page
 from tests.conftest import SEED_SLUG
-from tests.factories import make_article, make_event, make_organization, make_person
+from tests.factories import (
+    make_agreement,
+    make_article,
+    make_event,
+    make_organization,
+    make_person,
+)
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 SERVER = "http://testserver"
@@ -119,7 +125,10 @@ def test_sitemap_costs_a_fixed_number_of_queries(client, db, django_assert_max_n
         make_person(organization=organization)
         make_event()
         make_article(organizations=[organization])
-    # The generation's next publication, the news count and the three directory counts.
+        partner = make_organization()
+        make_agreement(parties=[organization, partner])
+        make_agreement(parties=[organization, partner], published=False)  # not listed
+    # The news count and the four directory counts (the writes started the generation).
     with django_assert_max_num_queries(5):
         files = sitemap_files(client)
     assert files == [
@@ -127,14 +136,16 @@ def test_sitemap_costs_a_fixed_number_of_queries(client, db, django_assert_max_n
         "/sitemap-partners-1.xml",
         "/sitemap-people-1.xml",
         "/sitemap-events-1.xml",
+        "/sitemap-agreements-1.xml",
         "/sitemap-news-1.xml",
     ]
     for path in files:
         with django_assert_max_num_queries(1):
             fetch_xml(client, path)
-    # The fixed pages, the published information pages (seeded), then the objects.
+    # The fixed pages, the published information pages (seeded); per round, two
+    # organisations, a person, event, agreement, article.
     pages = Page.objects.published().count()
-    assert len(fetch_sitemap(client)) == 3 * (6 + pages + 4 * count)
+    assert len(fetch_sitemap(client)) == 3 * (7 + pages + 6 * count)
 
 
 def test_news_is_split_into_files_of_equal_size_newest_first(client, db, monkeypatch):

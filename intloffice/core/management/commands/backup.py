@@ -44,7 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Wrote {report.path} ({filesizeformat(report.size)}): "
                 f"{table_lines(report.tables)[-1]}, {report.files} media files "
-                f"({filesizeformat(report.media_bytes)}) in {report.seconds:.1f} s"
+                f"({filesizeformat(report.media_bytes)}), {report.private_files} private "
+                f"files in {report.seconds:.1f} s"
             )
             for path in report.pruned:
                 self.stdout.write(f"Deleted the older archive {path}")

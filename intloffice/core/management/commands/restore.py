@@ -31,8 +31,9 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(
                 f"Restored {archive} into {report.database} and the media {report.media}: "
-                f"{table_lines(report.tables)[-1]}, {report.files} media files in "
-                f"{report.seconds:.1f} s. Every checksum, row count and table digest matches."
+                f"{table_lines(report.tables)[-1]}, {report.files} media files, "
+                f"{report.private_files} private files in {report.seconds:.1f} s. Every "
+                "checksum, row count and table digest matches."
             )
         for note in report.notes:
             self.stderr.write(note)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "agreements"
+    verbose_name = _("Agreements")
+
+    def ready(self):
+        from intloffice.core import freshness
+
+        from .models import Agreement, AgreementParty
+
+        # The agreements list and pages, partner pages, articles and search show them; an
+        # agreement comes into force, expires or ends early at midnight by itself.
+        freshness.watch(Agreement, AgreementParty)
+        freshness.changes_by_itself(Agreement.objects.next_change)
