@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "agreements",
     "pages",
     "news",
+    "intloffice.website",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,12 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-pages.xml", sitemaps.pages, name="sitemap_pages"),
     path("sitemap-<str:section>-<int:number>.xml", sitemaps.section, name="sitemap_section"),
+    # Before the admin's own addresses, inside its login and staff check.
+    path(
+        "admin/year-in-figures/",
+        admin.site.admin_view(views.year_in_figures_page),
+        name="year_in_figures",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # With DEBUG off too: uploads on this server's disk (nginx in front answers first).

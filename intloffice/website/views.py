@@ -3,6 +3,7 @@ import os
 import threading
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
@@ -17,6 +18,7 @@ from django.views.generic import TemplateView
 
 from intloffice.core import freshness, media, structured_data
 from intloffice.core.pages import PageMixin, home_crumb
+from intloffice.website import year_in_figures as report
 from news.models import Article
 from pages import navigation
 from partners.models import Event, Organization
@@ -139,3 +141,35 @@ def page_not_found(request, exception):
 def server_error(request):
     # Rendered without the request context: whatever failed must not fail again here.
     return render(request, "500.html", status=500)
+
+
+def year_in_figures_page(request):
+    """The admin's page of the year in figures (staff only: see intloffice/urls.py), with
+    the same figures as CSV or as a page of its own to download."""
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - 10, -1))
+    try:
+        year = int(request.GET.get("year", this_year - 1))
+    except ValueError:
+        year = this_year - 1
+    year = year if year in years else this_year - 1
+    figures = report.year_in_figures(year)
+    export = request.GET.get("format")
+    if export in ("csv", "html"):
+        text = report.as_csv(figures) if export == "csv" else report.as_html(figures)
+        response = HttpResponse(
+            text,
+            content_type="text/csv; charset=utf-8"
+            if export == "csv"
+            else "text/html; charset=utf-8",
+        )
+        name = f"year-in-figures-{year}-{get_language()}.{export}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    context = {
+        **admin.site.each_context(request),
+        "title": _("The year %(year)d in figures") % {"year": year},
+        "years": years,
+        **report.context_of(figures),
+    }
+    return render(request, "admin/year_in_figures.html", context)
