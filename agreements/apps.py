@@ -15,3 +15,9 @@ class AgreementsConfig(AppConfig):
         # agreement comes into force, expires or ends early at midnight by itself.
         freshness.watch(Agreement, AgreementParty)
         freshness.changes_by_itself(Agreement.objects.next_change)
+        # A partner's timeline lists the agreements it signed, under the visit they came of.
+        from partners import timeline
+
+        from .timeline import agreements
+
+        timeline.register("agreements", agreements)

@@ -40,15 +40,15 @@ def test_partner_person_event_and_home_query_counts_are_fixed(
         "/en/partners/": 2,
         # The organisation with its parent, offices, people, memberships and latest news;
         # its timeline: events, the visiting and host organisations of its visits, its
-        # articles and the events they are about; its agreements.
-        f"/en/partners/{association.slug}/": 11,
-        f"/en/partners/{university.slug}/": 11,
+        # articles and the events they are about, its agreements; its agreements.
+        f"/en/partners/{association.slug}/": 12,
+        f"/en/partners/{university.slug}/": 12,
         f"/en/people/{person.slug}/": 3,
         "/en/events/": 3,
         # The event with its parent, organisers, visiting and host organisations, sessions,
-        # participants (with their organisations of the day) and latest news.
-        f"/en/events/{event.slug}/": 7,
-        f"/en/events/{visit.slug}/": 7,
+        # participants (with their organisations of the day), latest news, agreements signed.
+        f"/en/events/{event.slug}/": 8,
+        f"/en/events/{visit.slug}/": 8,
     }
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):

@@ -439,8 +439,9 @@ def test_a_visits_page_costs_the_same_queries_however_large_the_delegation(
     for _ in range(count):
         make_article(events=[visit], organizations=visiting[:1])
     # The visit, its parent, organisers, visiting and host organisations, sessions,
-    # participants with their organisations of the day, latest news; the site's menus (once
+    # participants with their organisations of the day, latest news, the agreements signed
+    # at it; the site's menus (once
     # per content generation: this is the first page after a change).
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         html = page(client, visit.get_absolute_url()).text
     assert section(html, "delegation").count('href="/en/people/') == count
