@@ -92,6 +92,11 @@ class OrganizationQuerySet(models.QuerySet):
                 organization.save(update_fields=["aliases"])
 
 
+# Pages at /partners/<name>/ that are not an organisation's (the map, the agreements list):
+# an organisation with such a slug would never be reached.
+PAGES_UNDER_PARTNERS = frozenset({"map", "agreements"})
+
+
 class Organization(Entity):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("association")
@@ -194,6 +199,19 @@ class Organization(Entity):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        if self.slug in PAGES_UNDER_PARTNERS:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "“%(slug)s” is the address of a page of the site (/partners/%(slug)s/): "
+                        "choose another slug."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
     def is_host(self) -> bool:
         """Whether this is the university the office belongs to: "us", not a partner."""

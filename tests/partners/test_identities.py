@@ -439,3 +439,13 @@ def test_an_organisation_with_names_is_saved_and_a_stale_name_refused(client, ed
     assert response.status_code == 200 and "saved this at" in response.text
     name.refresh_from_db()
     assert name.value == "HIT Harbin"
+
+
+@pytest.mark.parametrize("slug", ["map", "agreements"])
+def test_an_organisation_cannot_take_the_address_of_a_page_under_partners(db, slug):
+    from django.core.exceptions import ValidationError
+
+    organization = make_organization(slug=f"free-{slug}")
+    organization.slug = slug
+    with pytest.raises(ValidationError, match=f"/partners/{slug}/"):
+        organization.full_clean()
