@@ -194,7 +194,12 @@ def admin_pages() -> dict[str, str]:
     from partners.models import Event, Organization, Person
 
     article = Article.objects.get(slug=SEED_SLUG)
-    pages = {"index": "/admin/", "article-history": f"/admin/news/article/{article.pk}/history/"}
+    pages = {
+        "index": "/admin/",
+        "article-history": f"/admin/news/article/{article.pk}/history/",
+        # The seed's summit year: a chart and both tables.
+        "year-in-figures": "/admin/year-in-figures/?year=2022",
+    }
     for name, model, example in (
         ("article", Article, article),
         ("organisation", Organization, Organization.objects.get(slug="aturc")),
