@@ -24,6 +24,7 @@ from intloffice.core.images import ProcessedImageField
 from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
 from intloffice.core.text import html_to_text
+from intloffice.core.workflow import Publishable, Status, StepNote, WorkflowQuerySet
 from partners.models import Event, Organization, Person
 
 from .richtext import HTMLField
@@ -75,21 +76,9 @@ ATTENTION = {
 NEWEST_FIRST = ("-publish_at", "-pk")
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """The one definition of "public": published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
-
-    def scheduled(self, now=None):
-        """Published, but its time has not come yet: it will appear by itself."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
-
-    def next_publication(self):
-        """When the next scheduled article goes live by itself (None if none is waiting)."""
-        return self.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
-
-    def in_review(self):
-        return self.filter(status=Article.Status.REVIEW)
+class ArticleQuerySet(WorkflowQuerySet):
+    """The shared workflow vocabulary (published(), scheduled(), next_publication(),
+    in_review(), and bulk writes held to the workflow's rules), and the articles' own."""
 
     def missing_translation(self):
         """Articles whose title or body is empty in at least one language."""
@@ -147,68 +136,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         return self.filter(reduce(or_, shares)).exclude(pk=article.pk)
 
-    # Bulk writes send no save signals: the workflow's rules are checked here instead.
-    # (news.workflow imports this module, hence the imports inside.)
-
-    def update(self, **kwargs):
-        if not Article.WORKFLOW_FIELDS & kwargs.keys():
-            return super().update(**kwargs)
-        from . import workflow
-
-        context = workflow.check_bulk("update", {workflow.PUBLISH})
-        ids = list(self.values_list("pk", flat=True))
-        count = super().update(**kwargs)
-        changes = ", ".join(
-            f"{name}={kwargs[name]}" for name in Article.WORKFLOW_FIELDS if name in kwargs
-        )
-        workflow.record_bulk(context, f"set {changes} of", ids)
-        return count
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        if not set(Article.WORKFLOW_FIELDS) & set(fields):
-            return super().bulk_update(objs, fields, batch_size=batch_size)
-        from . import workflow
-
-        objs = list(objs)
-        context = workflow.check_bulk("update", {workflow.PUBLISH})
-        count = super().bulk_update(objs, fields, batch_size=batch_size)
-        workflow.record_bulk(context, "update the status or date of", [a.pk for a in objs])
-        return count
-
-    def bulk_create(self, objs, *args, **kwargs):
-        from . import workflow
-
-        objs = list(objs)
-        # The new articles the workflow governs (beyond drafts), with the permission each needs.
-        governed = []
-        for obj in objs:
-            state = workflow.state_of(obj)
-            if needed := workflow.permission_for(None, state):
-                governed.append((obj, state, needed))
-        context = workflow.check_bulk("create", {needed for _obj, _state, needed in governed})
-        created = super().bulk_create(objs, *args, **kwargs)
-        by_move: dict[str, list[int]] = {}
-        for obj, state, _needed in governed:
-            by_move.setdefault(workflow.move_name(None, state), []).append(obj.pk)
-        for name, ids in by_move.items():
-            workflow.record_bulk(context, name, ids)
-        return created
-
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(TimeStamped, Versioned):
-    # What news.workflow governs: whether an article is public, and from when.
-    WORKFLOW_FIELDS = ("status", "publish_at")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        REVIEW = "review", _("in review")
-        PUBLISHED = "published", _("published")
-        ARCHIVED = "archived", _("archived")
+class Article(Publishable, TimeStamped, Versioned):
+    # Its place in the workflow (news.workflow): the shared choices, named as before.
+    Status = Status
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
@@ -316,31 +252,6 @@ class Article(TimeStamped, Versioned):
     def get_absolute_url(self):
         return reverse("news:article_detail", kwargs={"slug": self.slug})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        article.remember_workflow_state()
-        return article
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        self.remember_workflow_state(fields)
-
-    def remember_workflow_state(self, fields=None) -> None:
-        """Keep the status and publication date as stored, for news.workflow to compare a
-        save with (no query: only what was loaded or just saved)."""
-        stored = self.__dict__.setdefault("_stored_state", {})
-        for name in self.WORKFLOW_FIELDS:
-            if name in self.__dict__ and (fields is None or name in fields):
-                stored[name] = self.__dict__[name]
-
-    def is_public(self, now=None) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
-
-    def is_scheduled(self, now=None) -> bool:
-        """Published, to appear by itself at its date."""
-        return self.status == self.Status.PUBLISHED and self.publish_at > (now or timezone.now())
-
     @property
     def lead_field(self) -> str:
         """Which field gives the lead: the summary, else (archives have none) the body."""
@@ -352,34 +263,16 @@ class Article(TimeStamped, Versioned):
         return self.summary or html_to_text(self.body)
 
 
-class ReviewNote(models.Model):
-    """One workflow step taken on an article: which, by whom, when, with what comment.
-
-    Written by ``news.workflow`` for every step; the change form shows the latest to the
-    author, each named in the reader's language from ``step`` (a transition's name).
-    """
+class ReviewNote(StepNote):
+    """One workflow step taken on an article (see intloffice.core.workflow.StepNote)."""
 
     article = models.ForeignKey(
         Article, models.CASCADE, related_name="review_notes", verbose_name=_("article")
     )
-    step = models.CharField(_("step"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    # The publication date the step set: "Scheduled for …" names it.
-    publish_at = models.DateTimeField(_("publication date"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(StepNote.Meta):
         verbose_name = _("review note")
         verbose_name_plural = _("review notes")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.step} of {self.article_id} by {self.actor_id}"
