@@ -502,6 +502,10 @@ class Event(Entity):
         Indexed("venue", "C"),
         Indexed("city", "C"),
         Indexed("description", "C"),
+        # A visit is found by what it was for and what came of it, as its page shows them.
+        Indexed("purpose", "C"),
+        Indexed("outcomes", "C"),
+        Indexed("follow_up", "C"),
     )
 
     class Meta(Entity.Meta):

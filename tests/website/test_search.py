@@ -22,6 +22,7 @@ from tests.factories import (
     make_event,
     make_organization,
     make_person,
+    make_visit,
 )
 
 CHINESE_TITLE = "中俄工科大学联盟第五届峰会在西安举行"
@@ -351,3 +352,15 @@ def test_the_best_of_the_newest_matches_comes_first_on_postgresql(client, db, mo
     if on_postgresql():
         expected = [in_title, newest, older]
     assert found_articles(client, "yak") == [article.slug for article in expected]
+
+
+def test_a_visit_is_found_by_its_purpose_outcomes_and_follow_up(client, db):
+    visit = make_visit(
+        name_en="Delegation from Harbin",
+        purpose_ru="Обсуждение программы двойного диплома по мехатронике",
+        outcomes_en="A joint laboratory for cryogenics was agreed.",
+        follow_up_en="Faculty exchange planned for spring.",
+    )
+    assert found(client, "мехатроника", "event", "ru") == [visit.slug]
+    assert found(client, "cryogenics", "event") == [visit.slug]
+    assert found(client, "spring exchange", "event") == [visit.slug]
