@@ -27,7 +27,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +100,15 @@ class AgreementQuerySet(models.QuerySet):
     def public(self):
         """What readers may see: published, and signed (a draft never is)."""
         return self.filter(published=True, signed_on__isnull=False)
+
+    def with_parties(self):
+        """With their parties (and whether each is ours), in one query more."""
+        return self.prefetch_related(
+            Prefetch(
+                "party_links",
+                queryset=AgreementParty.objects.select_related("organization__parent"),
+            )
+        )
 
     # The statuses, one rule each, in the order of Status: together they cover every
     # agreement once.
@@ -189,6 +198,10 @@ class AgreementQuerySet(models.QuerySet):
         if not days:
             return None
         return timezone.make_aware(dt.datetime.combine(min(days), dt.time.min))
+
+
+# Addresses under /partners/agreements/ that are not agreements (agreements/urls.py).
+RESERVED_SLUGS = {"feed"}
 
 
 class Agreement(TimeStamped, Versioned):
@@ -363,6 +376,10 @@ class Agreement(TimeStamped, Versioned):
 
     def clean(self):
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _(
+                "“%(slug)s” is the address of the agreements' feed: choose another."
+            ) % {"slug": self.slug}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The agreement cannot end before it starts.")
         if self.terminated_on and not self.signed_on:

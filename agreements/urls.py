@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "agreements"
 
@@ -8,6 +8,10 @@ app_name = "agreements"
 # "agreements" for an organisation's slug.
 urlpatterns = [
     path("partners/agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    # Before the agreements' own addresses: "feed" is not an agreement's slug (see
+    # Agreement.clean).
+    path("partners/agreements/feed/", feeds.AgreementsFeed(), name="feed_rss"),
+    path("partners/agreements/feed/atom/", feeds.AgreementsAtomFeed(), name="feed_atom"),
     path(
         "partners/agreements/<slug:slug>/",
         views.AgreementDetailView.as_view(),

@@ -1,5 +1,4 @@
 from django import forms
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -27,15 +26,6 @@ class AgreementFilterForm(forms.Form):
         if code and code not in countries:
             raise forms.ValidationError("not a country code")
         return code
-
-
-def with_parties(queryset):
-    """Agreements with their parties (and whether each is ours), in one query more."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "party_links", queryset=AgreementParty.objects.select_related("organization__parent")
-        )
-    )
 
 
 def filter_choices() -> dict:
@@ -98,7 +88,7 @@ class AgreementListView(PageMixin, ListView):
             queryset = queryset.filter(kind=kind)
         if partner := self.filters.get("partner"):
             queryset = queryset.with_partner(partner)
-        return with_parties(queryset)
+        return queryset.with_parties()
 
     def get_breadcrumbs(self):
         return [home_crumb(), partners_crumb(), agreements_crumb()]
@@ -136,7 +126,7 @@ class AgreementDetailView(DetailPage, DetailView):
             agreements = Agreement.objects.all()
         else:
             agreements = Agreement.objects.public()
-        return with_parties(agreements.select_related("signing_event"))
+        return agreements.select_related("signing_event").with_parties()
 
     def get_parent_crumbs(self):
         return [home_crumb(), partners_crumb(), agreements_crumb()]

@@ -33,11 +33,12 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    # Before news and partners: /partners/agreements/ is not an organisation's page, nor
+    # /partners/agreements/feed/ its news feed.
+    path("", include("agreements.urls")),
     path("", include("news.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
-    # Before partners: /partners/agreements/ is not an organisation's page.
-    path("", include("agreements.urls")),
     path("", include("partners.urls")),
     # Last: an information page's address is one word that no section above has taken.
     path("", include("pages.urls")),

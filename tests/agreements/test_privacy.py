@@ -95,6 +95,8 @@ def public_addresses(world, client) -> list[str]:
             f"/{lang}/partners/agreements/?partner=aturc",
             f"/{lang}/partners/agreements/?kind=memorandum&country=RU",
             f"/{lang}/partners/agreements/{world['public'].slug}/",
+            f"/{lang}/partners/agreements/feed/",
+            f"/{lang}/partners/agreements/feed/atom/",
             f"/{lang}/search/?q=ATURC",
             f"/{lang}/search/?q=memorandum",
             f"/{lang}/search/?q=university",
@@ -119,8 +121,8 @@ def test_private_and_unpublished_agreement_facts_appear_nowhere_public(client, w
         assert UNPUBLISHED not in text, url
         seen_public += any(title.lower() in text for title in TITLES)
     # The check looked where the public agreement is shown (so the secrets would be too):
-    # in each language its list, page, partners' pages, the articles and the search.
-    assert seen_public >= 3 * 8
+    # in each language its list, page, feeds, partners' pages, the articles and the search.
+    assert seen_public >= 3 * 10
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

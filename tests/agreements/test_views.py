@@ -212,6 +212,8 @@ def test_names_and_texts_are_escaped_everywhere(client, db):
         f"/en/news/{article.slug}/",
         "/en/search/?q=Evil",
         "/en/search/?q=Title",
+        "/en/partners/agreements/feed/",
+        "/en/partners/agreements/feed/atom/",
     ]
     for url in pages:
         html = client.get(url).text
@@ -259,6 +261,11 @@ def test_the_agreement_pages_cost_a_fixed_number_of_queries(
     assert response.text.count('href="/en/partners/agreements/') == count
     with django_assert_max_num_queries(5 + 1):
         client.get(f"/ru/news/{article.slug}/")
+    # The feeds: the latest 20 agreements and their parties.
+    for feed in ("feed/", "feed/atom/"):
+        with django_assert_max_num_queries(2):
+            response = client.get(f"/en/partners/agreements/{feed}")
+        assert response.text.count("/en/partners/agreements/agreement-") >= min(count, 20)
 
 
 def test_an_agreement_leaves_the_list_the_morning_after_its_last_day(client, db, settings):
