@@ -1,9 +1,14 @@
-"""Finding the organisations, people and events that an article names.
+"""Finding the organisations, people, events and agreements that an article names.
 
 Names and aliases, in every language, are cut into tokens the same way as the text, so a
 match is always whole words ("ATURC" never matches inside "ATURCX") and ignores case and
 punctuation ("ATURC-2022 Summit" == "ATURC 2022 summit"). Chinese has no spaces: each CJK
 character is a token, so a Chinese name matches wherever its characters stand together.
+
+An agreement is named by its title in any language (titles of fewer than three words, such
+as "Memorandum", would match too much and are left out). Links to agreements are only ever
+added: staff choose an article's agreements in its form too, and a re-link must not undo
+their choice; links to the others are exactly those found.
 
 The matcher holds every name once (a prefix set acting as a trie); scanning a text costs
 about one set look-up per word whatever the number of names.
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
+from agreements.models import Agreement
 from intloffice.core.freshness import content_changed
 from intloffice.core.text import CJK_CHARACTERS, html_to_text, split_aliases
 from intloffice.core.translated import localized_fields
@@ -25,7 +31,11 @@ from partners.models import Event, Organization, Person
 from .models import Article
 
 TOKEN = re.compile(f"[{CJK_CHARACTERS}]|[^\\W_]+")
-KINDS = ("organizations", "people", "events")
+KINDS = ("organizations", "people", "events", "agreements")
+# Those an article links to exactly as found; agreements are added to (see the top).
+REPLACED = ("organizations", "people", "events")
+# An agreement's title names it only with at least this many words (or CJK characters).
+AGREEMENT_TITLE_WORDS = 3
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -37,6 +47,7 @@ class Mentions:
     organizations: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
     events: set[int] = field(default_factory=set)
+    agreements: set[int] = field(default_factory=set)
 
 
 class MentionMatcher:
@@ -73,6 +84,11 @@ class MentionMatcher:
                 pk: [*split_aliases(aliases), *(value for value in values if value)]
                 for pk, aliases, *values in rows
             }
+        titles = Agreement.objects.values_list("pk", *localized_fields("title"))
+        names["agreements"] = {
+            pk: [title for title in values if len(tokens(title or "")) >= AGREEMENT_TITLE_WORDS]
+            for pk, *values in titles
+        }
         return cls(names)
 
     def find(self, text: str) -> Mentions:
@@ -98,12 +114,14 @@ def article_text(values: dict[str, str]) -> str:
 
 
 def replace_links(links: dict[int, Mentions]) -> None:
-    """Make each article's organisations, people and events exactly those found for it."""
+    """Make each article's organisations, people and events exactly those found for it, and
+    add the agreements found to those it has."""
     article_ids = list(links)
     for kind in KINDS:
         through = getattr(Article, kind).through
         target = getattr(Article, kind).field.m2m_reverse_field_name()
-        through.objects.filter(article_id__in=article_ids).delete()
+        if kind in REPLACED:
+            through.objects.filter(article_id__in=article_ids).delete()
         through.objects.bulk_create(
             [
                 through(article_id=article_id, **{f"{target}_id": pk})
@@ -111,6 +129,7 @@ def replace_links(links: dict[int, Mentions]) -> None:
                 for pk in sorted(getattr(found, kind))
             ],
             batch_size=1000,
+            ignore_conflicts=kind not in REPLACED,
         )
 
 

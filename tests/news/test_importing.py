@@ -16,6 +16,7 @@ from news import importing, workflow
 from news.importing import import_articles
 from news.models import Article
 from tests.conftest import SEED_SLUG, SEEDS
+from tests.factories import make_agreement, make_organization, make_visit
 
 from .test_import_edge_files import make_specials
 
@@ -312,3 +313,43 @@ def test_a_large_import_refreshes_the_planner_statistics(db, monkeypatch):
     monkeypatch.setattr(importing, "ANALYZE_AFTER", 1)
     importing.import_articles([DATA / "russian_cp1251_crlf.txt"])
     assert planner_knows_articles()
+
+
+def test_an_imported_article_links_the_visit_and_agreement_it_names(client, db, tmp_path):
+    """The importer covers visits and agreements as it covers partners: an archive article
+    naming them is linked to both, and shown on their pages and the partner's timeline."""
+    xjtu = make_organization(
+        name_en="Xi'an Jiaotong University", short_name_ru="СЦЯУ", slug="xjtu"
+    )
+    visit = make_visit(
+        name_en="XJTU delegation visit 2023", name_ru="Визит делегации СЦЯУ 2023", visiting=[xjtu]
+    )
+    agreement = make_agreement(
+        parties=[xjtu],
+        title_en="Double degree in mechatronics",
+        title_ru="Соглашение о двойном дипломе по мехатронике",
+    )
+    short = make_agreement(parties=[xjtu], title_en="Memorandum")
+    chosen = make_agreement(parties=[xjtu], title_en="Research cooperation agreement")
+    (tmp_path / "visit.txt").write_text(
+        "Делегация СЦЯУ в Политехе\n\n"
+        "В ходе мероприятия «Визит делегации СЦЯУ 2023» подписано "
+        "соглашение о двойном дипломе по мехатронике. Memorandum.\n\n"
+        "Дата публикации: 2023.05.12\n",
+        encoding="utf-8",
+    )
+    import_articles([tmp_path])
+    article = Article.objects.get()
+    assert list(article.events.all()) == [visit]
+    assert list(article.agreements.all()) == [agreement]  # not the one-word "Memorandum"
+    assert short not in article.agreements.all()
+    # A re-link keeps what an editor chose and what was found.
+    article.agreements.add(chosen)
+    call_command("link_mentions", verbosity=0)
+    assert set(article.agreements.all()) == {agreement, chosen}
+    for url in (
+        f"/ru/events/{visit.slug}/",
+        f"/ru/partners/agreements/{agreement.slug}/",
+        "/ru/partners/xjtu/",
+    ):
+        assert f"/ru/news/{article.slug}/" in client.get(url).text, url
