@@ -318,9 +318,7 @@ def test_a_large_import_refreshes_the_planner_statistics(db, monkeypatch):
 def test_an_imported_article_links_the_visit_and_agreement_it_names(client, db, tmp_path):
     """The importer covers visits and agreements as it covers partners: an archive article
     naming them is linked to both, and shown on their pages and the partner's timeline."""
-    xjtu = make_organization(
-        name_en="Xi'an Jiaotong University", short_name_ru="СЦЯУ", slug="xjtu"
-    )
+    xjtu = make_organization(name_en="Xi'an Jiaotong University", short_name_ru="СЦЯУ", slug="xjtu")
     visit = make_visit(
         name_en="XJTU delegation visit 2023", name_ru="Визит делегации СЦЯУ 2023", visiting=[xjtu]
     )
