@@ -14,7 +14,7 @@ escaped into ``<source>`` and ``<target>`` rather than as XLIFF inline codes, so
 comes back is exactly the HTML a translator saw (CAT tools show it as text; their HTML
 filters are not needed for the short bodies of a news office), and the site's sanitiser
 checks it on saving as any edit. Tools may split a unit into several segments: reading joins
-them back.
+them back. XML reads every line end as a line feed: a carriage return does not come back.
 
 Reading refuses, with one line, anything not a well-formed XLIFF 2.x document in the
 expected languages, a unit without its object, and a file declaring a DTD or entities (no

@@ -60,7 +60,7 @@ class FakeLibreTranslate:
 @pytest.fixture
 def server():
     fake = FakeLibreTranslate()
-    thread = threading.Thread(target=fake.httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=fake.httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield fake
     fake.httpd.shutdown()
