@@ -319,6 +319,16 @@ OFFICE_HOURS = os.environ.get("DJANGO_OFFICE_HOURS") or _(
 )
 UNIVERSITY_WEBSITE = os.environ.get("DJANGO_UNIVERSITY_WEBSITE", "https://www.spbstu.ru/")
 
+# Machine drafts of translations (intloffice/core/machine_translation.py): none unless a
+# backend's dotted path is set, e.g. intloffice.core.machine_translation.LibreTranslateBackend
+# with the address of a self-hosted LibreTranslate server. The key stays in the environment.
+INTLOFFICE_TRANSLATION_BACKEND = os.environ.get("DJANGO_TRANSLATION_BACKEND", "").strip() or None
+INTLOFFICE_TRANSLATION_OPTIONS = {
+    "url": os.environ.get("DJANGO_TRANSLATION_URL", "").strip(),
+    "api_key": os.environ.get("DJANGO_TRANSLATION_API_KEY", ""),
+    "timeout": env_int("DJANGO_TRANSLATION_TIMEOUT", 60),
+}
+
 # Logs and error reports (intloffice/core/logs.py). Errors go to Sentry when SENTRY_DSN is set,
 # else by mail to DJANGO_ADMINS ("Name <address>, ...") through EMAIL_URL.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

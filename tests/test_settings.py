@@ -152,6 +152,28 @@ def test_a_number_that_is_not_one_stops_start_up_with_its_name():
     assert "DJANGO_HSTS_SECONDS must be a whole number, not 'a year'." in result.stderr
 
 
+def test_machine_translation_is_off_unless_a_backend_is_named_in_the_environment():
+    code = (
+        "from django.conf import settings; import json\n"
+        "print(json.dumps([settings.INTLOFFICE_TRANSLATION_BACKEND, "
+        "settings.INTLOFFICE_TRANSLATION_OPTIONS]))"
+    )
+    off = json.loads(run_settings(code, DJANGO_SECRET_KEY="x").stdout)
+    assert off == [None, {"url": "", "api_key": "", "timeout": 60}]
+    on = run_settings(
+        code,
+        DJANGO_SECRET_KEY="x",
+        DJANGO_TRANSLATION_BACKEND="intloffice.core.machine_translation.LibreTranslateBackend",
+        DJANGO_TRANSLATION_URL="http://10.0.0.5:5000",
+        DJANGO_TRANSLATION_API_KEY="key-from-the-environment",
+        DJANGO_TRANSLATION_TIMEOUT="20",
+    )
+    assert json.loads(on.stdout) == [
+        "intloffice.core.machine_translation.LibreTranslateBackend",
+        {"url": "http://10.0.0.5:5000", "api_key": "key-from-the-environment", "timeout": 20},
+    ]
+
+
 def test_production_defaults_redirect_to_https_except_the_health_probes():
     """The real middleware with the real defaults, in a fresh process: a load balancer's
     plain-HTTP probe is answered, a reader is sent to HTTPS, and a forged
