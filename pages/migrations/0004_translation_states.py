@@ -1,0 +1,16 @@
+"""The state of every translation that exists already (intloffice.core.provenance): each
+counts as up to date with its source as it is now; an empty one is missing."""
+
+from django.db import migrations
+
+from intloffice.core import provenance
+
+
+def backfill(apps, schema_editor):
+    # The fields are this migration's own copy of the model's translation_tracked.
+    provenance.backfill(apps, "pages.Page", ("title", "summary", "body"), None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("pages", "0003_seed_pages"), ("core", "0001_translation_states")]
+    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
