@@ -102,6 +102,9 @@ class DeskFilters(forms.Form):
         if not self.is_bound:
             return dict.fromkeys(names)
         self.is_valid()
+        for name in self.errors:
+            # The error is read out with its field (the template gives it this id).
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
         return {name: self.cleaned_data.get(name) or None for name in names}
 
 

@@ -5,10 +5,12 @@ from django.db import migrations
 
 from intloffice.core import provenance
 
+# This migration's own copy of Article.translation_tracked.
+TRACKED = ("title", "summary", "body", "image_alt", "image_caption")
+
 
 def backfill(apps, schema_editor):
-    # The fields are this migration's own copy of the model's translation_tracked.
-    provenance.backfill(apps, "news.Article", ("title", "summary", "body", "image_alt", "image_caption"), "original_language")
+    provenance.backfill(apps, "news.Article", TRACKED, "original_language")
 
 
 class Migration(migrations.Migration):

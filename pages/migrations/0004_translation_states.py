@@ -5,10 +5,12 @@ from django.db import migrations
 
 from intloffice.core import provenance
 
+# This migration's own copy of Page.translation_tracked.
+TRACKED = ("title", "summary", "body")
+
 
 def backfill(apps, schema_editor):
-    # The fields are this migration's own copy of the model's translation_tracked.
-    provenance.backfill(apps, "pages.Page", ("title", "summary", "body"), None)
+    provenance.backfill(apps, "pages.Page", TRACKED)
 
 
 class Migration(migrations.Migration):

@@ -5,14 +5,22 @@ from django.db import migrations
 
 from intloffice.core import provenance
 
+# This migration's own copy of each model's translation_tracked.
+TRACKED = {
+    "partners.Organization": ("name", "short_name", "description"),
+    "partners.Person": ("name", "position", "bio", "photo_alt"),
+    "partners.Event": ("name", "theme", "description", "purpose", "outcomes", "follow_up"),
+}
+
 
 def backfill(apps, schema_editor):
-    # The fields are this migration's own copy of the model's translation_tracked.
-    provenance.backfill(apps, "partners.Organization", ("name", "short_name", "description"), None)
-    provenance.backfill(apps, "partners.Person", ("name", "position", "bio", "photo_alt"), None)
-    provenance.backfill(apps, "partners.Event", ("name", "theme", "description", "purpose", "outcomes", "follow_up"), None)
+    for label, fields in TRACKED.items():
+        provenance.backfill(apps, label, fields)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0010_visits_and_positions_of_the_day"), ("core", "0001_translation_states")]
+    dependencies = [
+        ("partners", "0010_visits_and_positions_of_the_day"),
+        ("core", "0001_translation_states"),
+    ]
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

@@ -264,3 +264,14 @@ def test_backfill_for_a_migration_works_on_the_models_as_they_are():
     provenance.backfill(apps, "news.Article", ("title", "summary", "body"), "original_language")
     assert states(article)[("body", "zh-hans")] == State.MISSING
     assert states(article)[("body", "ru")] == State.CURRENT
+
+
+def test_the_command_repairs_states_after_a_write_that_bypassed_the_orm(capsys):
+    from django.core.management import call_command
+
+    article = make_article(**TRIPLE)
+    Article.objects.filter(pk=article.pk).update(body_en="<p>Written by SQL.</p>")
+    assert states(article)[("body", "ru")] == State.CURRENT  # no signal saw it
+    call_command("translation_states")
+    assert states(article)[("body", "ru")] == State.STALE
+    assert "object(s) looked at." in capsys.readouterr().out

@@ -122,6 +122,7 @@ def test_a_bad_filter_is_said_in_one_line_and_filters_nothing(client, editor):
     assert "Select a valid choice. &lt;b&gt;bad&lt;/b&gt; is not one of the available choices." in (
         response.text
     )
+    assert 'aria-describedby="id_state-error"' in response.text
     # Every article and page (the information pages the site starts with).
     assert len(rows(response.text)) == 1 + Page.objects.count()
 
