@@ -16,8 +16,9 @@ state:
 - *up to date*: filled or edited since the source last changed, or confirmed against it
   (a "minor change" of the source);
 - *stale*: the source changed meaningfully since the translation was made;
-- *machine draft*: written by a translation backend (``mark_machine``) and not yet edited
-  or approved (``confirm``) by a person; a draft stays a draft until then.
+- *machine draft*: written by a translation backend (saved inside ``machine_drafts()``, or
+  marked after with ``mark_machine``) and not yet edited or approved (``confirm``) by a
+  person; a draft stays a draft until then, whatever its source does.
 
 A digest is taken of normalised text (tags dropped, NFKC, white space collapsed): re-wrapping
 a paragraph or changing only markup is not a change of meaning.
@@ -184,6 +185,7 @@ def plan(
     *,
     source_field: str | None = None,
     minor: bool = False,
+    machine: bool = False,
     now: dt.datetime | None = None,
 ) -> Plan:
     """The rows to write for objects whose current ``texts`` (pk -> column -> value) are
@@ -215,7 +217,9 @@ def plan(
                             object_id=pk,
                             field=name,
                             language=code,
-                            state=State.CURRENT if t else State.MISSING,
+                            state=(State.MACHINE if machine else State.CURRENT)
+                            if t
+                            else State.MISSING,
                             source_language=source,
                             source_digest=s if t else "",
                             seen_source_digest=s,
@@ -225,14 +229,16 @@ def plan(
                         )
                     )
                     continue
-                if next_state(row, source, s, t, minor=minor, now=now):
+                if next_state(row, source, s, t, minor=minor, machine=machine, now=now):
                     result.update.append(row)
     # Rows of fields no longer tracked.
     result.delete.extend(row.pk for (pk, _f, _l), row in rows.items() if pk in texts)
     return result
 
 
-def next_state(row, source: str, s: str, t: str, *, minor: bool, now: dt.datetime) -> bool:
+def next_state(
+    row, source: str, s: str, t: str, *, minor: bool, machine: bool = False, now: dt.datetime
+) -> bool:
     """Move ``row`` to what the source digest ``s`` and translation digest ``t`` say;
     whether anything changed."""
     before = [getattr(row, column) for column in UPDATED_COLUMNS]
@@ -241,6 +247,8 @@ def next_state(row, source: str, s: str, t: str, *, minor: bool, now: dt.datetim
     edited = t != row.translation_digest
     if not t:
         state, made_from = (State.MISSING if s else State.CURRENT), ""
+    elif edited and machine:
+        state, made_from = State.MACHINE, s
     elif edited or not row.source_digest:
         # Written or changed by a person, or written while the source was empty (it is
         # the original then): true to the source as it is now.
@@ -300,6 +308,7 @@ def insert(state_model, rows: list) -> None:
 # Keeping them current
 
 _minor: ContextVar[bool] = ContextVar("translation_minor_change", default=False)
+_machine: ContextVar[bool] = ContextVar("translation_machine_drafts", default=False)
 
 
 @contextlib.contextmanager
@@ -340,6 +349,7 @@ def _refresh_texts(model, texts: dict[int, dict], minor: bool | None) -> None:
             existing,
             source_field=getattr(model, "translation_source_field", None),
             minor=_minor.get() if minor is None else minor,
+            machine=_machine.get(),
         ),
     )
 
@@ -400,6 +410,16 @@ def backfill(apps_, label: str, fields: Iterable[str], source_field: str | None 
 
 
 # Machine drafts and approvals (the translation backends' side)
+
+
+@contextlib.contextmanager
+def machine_drafts() -> Iterator[None]:
+    """Translations written by saves inside are machine drafts, not a person's work."""
+    token = _machine.set(True)
+    try:
+        yield
+    finally:
+        _machine.reset(token)
 
 
 def mark_machine(obj, field_name: str, language: str) -> None:
@@ -499,10 +519,14 @@ def states_for(objects: Iterable, language: str | None = None) -> dict[tuple[int
     return result
 
 
+def key(obj) -> tuple[int, int]:
+    """An object's key in what ``states_for`` returns."""
+    return ContentType.objects.get_for_model(obj).pk, obj.pk
+
+
 def state_of(obj, language: str) -> Summary:
     """One object in one language (one query): e.g. for a reader's notice."""
-    key = (ContentType.objects.get_for_model(obj).pk, obj.pk)
-    return states_for([obj], language)[key][language]
+    return states_for([obj], language)[key(obj)][language]
 
 
 def having(queryset, states: Iterable[str], language: str | None = None):

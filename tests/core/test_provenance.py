@@ -275,3 +275,14 @@ def test_the_command_repairs_states_after_a_write_that_bypassed_the_orm(capsys):
     call_command("translation_states")
     assert states(article)[("body", "ru")] == State.STALE
     assert "object(s) looked at." in capsys.readouterr().out
+
+
+def test_saves_inside_machine_drafts_write_drafts_only_of_what_they_changed():
+    article = make_article(**{**TRIPLE, "body_zh_hans": ""})
+    with provenance.machine_drafts():
+        save(article, body_zh_hans="<p>机器翻译。</p>")
+    assert states(article)[("body", "zh-hans")] == State.MACHINE
+    assert states(article)[("body", "ru")] == State.CURRENT
+    assert provenance.state_of(article, "zh-hans").state == State.MACHINE
+    key = provenance.key(article)
+    assert provenance.states_for([article])[key]["zh-hans"].fields_in(State.MACHINE) == ["body"]
