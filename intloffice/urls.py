@@ -25,6 +25,11 @@ urlpatterns = [
         admin.site.admin_view(views.year_in_figures_page),
         name="year_in_figures",
     ),
+    path(
+        "admin/translations/",
+        admin.site.admin_view(views.translation_desk_page),
+        name="translation_desk",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # With DEBUG off too: uploads on this server's disk (nginx in front answers first).

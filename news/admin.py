@@ -20,6 +20,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core import query, richtext, search
 from intloffice.core.admin_helpers import GuidedAdmin, language_status
+from intloffice.core.provenance_admin import MinorChangeAdmin, MinorChangeForm
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
@@ -55,7 +56,7 @@ class TagAdmin(GuidedAdmin, CompareVersionAdmin, TabbedTranslationAdmin):
     search_fields = ["slug", *localized_fields("name")]
 
 
-class ArticleForm(SlugFromTitle, WorkflowForm, VersionedForm):
+class ArticleForm(SlugFromTitle, WorkflowForm, MinorChangeForm, VersionedForm):
     slug_sources = ("title",)
     slug_help_text = _("Left blank, it is made from the title.")
     stale_message = _(
@@ -111,7 +112,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 @admin.register(Article)
 class ArticleAdmin(
-    WorkflowAdmin, GuidedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin
+    MinorChangeAdmin,
+    WorkflowAdmin,
+    GuidedAdmin,
+    VersionedAdmin,
+    CompareVersionAdmin,
+    TabbedTranslationAdmin,
 ):
     form = ArticleForm
     workflow = workflow.ARTICLES

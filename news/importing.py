@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname
 
+from intloffice.core import provenance
 from intloffice.core.audit import CommandLine
 from intloffice.core.freshness import content_changed
 from intloffice.core.search import refresh_search_vectors
@@ -352,10 +353,11 @@ class Importer:
                 "update the text of",
                 [article.pk for article in changed],
             )
-        # Bulk writes send no post_save: one UPDATE refreshes the batch's search vectors.
-        refresh_search_vectors(
-            Article.objects.filter(pk__in=[a.pk for a in new_articles + changed])
-        )
+        written = [a.pk for a in new_articles + changed]
+        # Bulk writes send no post_save: one UPDATE refreshes the batch's search vectors,
+        # and the translations' states follow the texts in a few queries.
+        refresh_search_vectors(Article.objects.filter(pk__in=written))
+        provenance.refresh(Article, written)
         if self.matcher is not None:
             replace_links(
                 {

@@ -230,6 +230,12 @@ class Article(Publishable, TimeStamped, Versioned):
     # Rows are read without their stored search vector (2 KB each, used only inside SQL).
     objects = ArticleManager()
 
+    # Translations whose state is kept (intloffice.core.provenance): the prose, and what
+    # describes the image (a reader who cannot see it needs it in their language). The
+    # byline names a person, written alike in every language.
+    translation_tracked = ("title", "summary", "body", "image_alt", "image_caption")
+    translation_source_field = "original_language"
+
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")

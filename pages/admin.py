@@ -16,6 +16,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from intloffice.core import richtext
 from intloffice.core.admin_helpers import GuidedAdmin, language_status
 from intloffice.core.audit import AuditedAdmin
+from intloffice.core.provenance_admin import MinorChangeAdmin, MinorChangeForm
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
@@ -31,7 +32,7 @@ reversion.register(Page, exclude=ROW_FACTS)
 reversion.register(StaffMember, exclude=ROW_FACTS[:2])
 
 
-class PageForm(SlugFromTitle, WorkflowForm, VersionedForm):
+class PageForm(SlugFromTitle, WorkflowForm, MinorChangeForm, VersionedForm):
     slug_sources = ("title",)
     slug_help_text = _("Left blank, it is made from the title.")
 
@@ -49,6 +50,7 @@ class PageForm(SlugFromTitle, WorkflowForm, VersionedForm):
 
 @admin.register(Page)
 class PageAdmin(
+    MinorChangeAdmin,
     WorkflowAdmin,
     GuidedAdmin,
     AuditedAdmin,

@@ -113,6 +113,9 @@ class Page(Publishable, TimeStamped, Versioned):
 
     objects = PageManager()
 
+    # Translations whose state is kept (intloffice.core.provenance).
+    translation_tracked = ("title", "summary", "body")
+
     class Meta:
         verbose_name = _("information page")
         verbose_name_plural = _("information pages")

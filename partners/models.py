@@ -183,6 +183,11 @@ class Organization(Entity):
 
     objects = OrganizationQuerySet.as_manager()
 
+    # Translations whose state is kept (intloffice.core.provenance): what readers read as
+    # its name (ATURC is АТУРК) and its description; a city's name is a place's, shown as
+    # written when untranslated.
+    translation_tracked = ("name", "short_name", "description")
+
     url_name = "partners:organization_detail"
     search_fields = (
         Indexed("name", "A"),
@@ -362,6 +367,9 @@ class Person(Entity):
     )
 
     url_name = "partners:person_detail"
+    # Translations whose state is kept (intloffice.core.provenance); an honorific is a word
+    # of a list, not a text to translate.
+    translation_tracked = ("name", "position", "bio", "photo_alt")
     search_fields = (
         *Entity.search_fields,
         Indexed("position", "B"),
@@ -494,6 +502,10 @@ class Event(Entity):
     )
 
     objects = EventQuerySet.as_manager()
+
+    # Translations whose state is kept (intloffice.core.provenance): the prose; the venue and
+    # city are places' names, shown as written when untranslated.
+    translation_tracked = ("name", "theme", "description", "purpose", "outcomes", "follow_up")
 
     url_name = "partners:event_detail"
     search_fields = (

@@ -137,8 +137,8 @@ class GuidedAdmin(ValidAutocompletes):
 
     Languages: a translated model's change form gets one language switch for all its
     tabs (templates/admin/change_form.html, static/admin-extra/language-tabs.js), which
-    starts in the admin's language, or in the one the editor had chosen before a
-    validation error sent the form back.
+    starts in the admin's language, in the one the editor had chosen before a
+    validation error sent the form back, or in the one the link asked for (``?_language=``).
 
     Rich text: ``html_fields`` (translated or not) are shown rendered, after
     ``html_cleaner``, to someone who may only view the object.
@@ -177,7 +177,10 @@ class GuidedAdmin(ValidAutocompletes):
         if context.get("title") == title % self.opts.verbose_name:
             context["title"] = title % self.object_name()
         if isinstance(self, TranslationBaseModelAdmin) and self.trans_opts.all_fields:
-            context["language_switch"] = language_choices(request.POST.get("_language"))
+            # The language chosen before the form came back, or the one a link asked for
+            # (?_language=ru: the translation desk opens a form on the language to translate).
+            chosen = request.POST.get("_language") or request.GET.get("_language")
+            context["language_switch"] = language_choices(chosen)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):

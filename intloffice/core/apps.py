@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class CoreConfig(AppConfig):
@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Connect the login receivers (those of logins after axes': see answer_with_429).
-        from . import audit, logins  # noqa: F401
+        from . import audit, logins, provenance  # noqa: F401
         from .search import refresh_on_save, register_sqlite_functions, searchable_models
 
         # Every save keeps the row's search vector current with one UPDATE, for each model
@@ -21,3 +21,15 @@ class CoreConfig(AppConfig):
             )
         # The SQLite fallback matches in a Python function each connection must know.
         connection_created.connect(register_sqlite_functions, dispatch_uid="search-sqlite")
+        # Each tracked translation's state follows its text in the save's own transaction.
+        for model in provenance.tracked_models():
+            post_save.connect(
+                provenance.refresh_on_save,
+                sender=model,
+                dispatch_uid=f"provenance-{model._meta.label}",
+            )
+            post_delete.connect(
+                provenance.forget_on_delete,
+                sender=model,
+                dispatch_uid=f"provenance-delete-{model._meta.label}",
+            )

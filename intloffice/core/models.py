@@ -33,3 +33,7 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+# A concrete model of its own module (the rule beside its table): found here by Django.
+from .provenance import TranslationState  # noqa: E402, F401

@@ -5,6 +5,7 @@ import threading
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from django.views.generic import TemplateView
 
 from intloffice.core import freshness, media, structured_data
 from intloffice.core.pages import PageMixin, home_crumb
+from intloffice.website import translation_desk
 from intloffice.website import year_in_figures as report
 from news.models import Article
 from pages import navigation
@@ -173,3 +175,16 @@ def year_in_figures_page(request):
         **report.context_of(figures),
     }
     return render(request, "admin/year_in_figures.html", context)
+
+
+def translation_desk_page(request):
+    """The admin's translation desk (staff only: see intloffice/urls.py): every object the
+    person may see, with the state of each translation, filtered by the GET parameters."""
+    if not translation_desk.kinds_for(request.user):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Translation desk"),
+        **translation_desk.desk(request.user, request.GET, request.GET.get("page")),
+    }
+    return render(request, "admin/translation_desk.html", context)
