@@ -27,7 +27,7 @@ def recompute_search_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0010_visits_and_positions_of_the_day"),
+        ("partners", "0011_translation_states"),
     ]
 
     operations = [
