@@ -39,6 +39,18 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request to /ru/ leaves Russian active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and a test after it that
+    reads a label would read it in Russian."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path_factory):
     """Private files written by a test (signed copies) go to a folder of its own, never to
     the developer's var/private; backups and restores read it."""
