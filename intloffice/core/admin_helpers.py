@@ -3,6 +3,7 @@ case, one language switch for the whole form, which languages an object is writt
 text shown as text when it cannot be changed, and models edited only inside another's form.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -235,3 +236,11 @@ class EditedInline:
 
     def get_model_perms(self, request):
         return {}
+
+
+class SaidAboutTheChange(forms.Field):
+    """A form field that says something about the change (a workflow step's comment, "minor
+    change"), not part of the object: History must not list it among changed fields."""
+
+    def has_changed(self, initial, data):
+        return False

@@ -313,13 +313,17 @@ _machine: ContextVar[bool] = ContextVar("translation_machine_drafts", default=Fa
 
 
 @contextlib.contextmanager
-def minor_change() -> Iterator[None]:
-    """Saves inside are minor changes of the source: translations up to date stay so."""
-    token = _minor.set(True)
+def _flagged(flag: ContextVar[bool]) -> Iterator[None]:
+    token = flag.set(True)
     try:
         yield
     finally:
-        _minor.reset(token)
+        flag.reset(token)
+
+
+def minor_change():
+    """Saves inside are minor changes of the source: translations up to date stay so."""
+    return _flagged(_minor)
 
 
 def refresh(model, pks: Iterable[int], *, minor: bool | None = None) -> None:
@@ -413,14 +417,9 @@ def backfill(apps_, label: str, fields: Iterable[str], source_field: str | None 
 # Machine drafts and approvals (the translation backends' side)
 
 
-@contextlib.contextmanager
-def machine_drafts() -> Iterator[None]:
+def machine_drafts():
     """Translations written by saves inside are machine drafts, not a person's work."""
-    token = _machine.set(True)
-    try:
-        yield
-    finally:
-        _machine.reset(token)
+    return _flagged(_machine)
 
 
 def mark_machine(obj, field_name: str, language: str) -> None:

@@ -13,15 +13,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import provenance
+from .admin_helpers import SaidAboutTheChange
 from .audit import changed
 from .notifications import name_of
 
 
-class MinorChange(forms.BooleanField):
-    """Said about the change, not part of the object: History must not list it as a field."""
-
-    def has_changed(self, initial, data):
-        return False
+class MinorChange(SaidAboutTheChange, forms.BooleanField):
+    """The editor's word that the translations are still right."""
 
 
 class MinorChangeForm(forms.ModelForm):

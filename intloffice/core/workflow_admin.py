@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from reversion.models import Version
 
 from . import workflow as core_workflow
+from .admin_helpers import SaidAboutTheChange
 from .audit import audit
 from .notifications import name_of
 
@@ -32,12 +33,8 @@ STAGE = {"status": "status_label"}
 REVIEW_NOTES_SHOWN = 5
 
 
-class StepComment(forms.CharField):
-    """The comment given with a workflow step: said about the object, not part of it."""
-
-    def has_changed(self, initial, data):
-        # Not a change of the object: History must not list it among changed fields.
-        return False
+class StepComment(SaidAboutTheChange, forms.CharField):
+    """The comment given with a workflow step."""
 
 
 class WorkflowForm(forms.ModelForm):

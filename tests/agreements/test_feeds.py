@@ -4,23 +4,15 @@ test_privacy.py."""
 
 import datetime as dt
 
-import feedparser
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agreements.models import Agreement
 from tests.factories import make_agreement, make_organization
+from tests.news.test_feeds import fetch_feed
 
 FEEDS = ["/{lang}/partners/agreements/feed/", "/{lang}/partners/agreements/feed/atom/"]
-
-
-def fetch_feed(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert feed.bozo == 0, feed.get("bozo_exception")
-    return response, feed
 
 
 @pytest.fixture
