@@ -20,7 +20,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from intloffice.core import query, richtext, search
 from intloffice.core.admin_helpers import GuidedAdmin, language_status
-from intloffice.core.provenance_admin import MinorChangeAdmin, MinorChangeForm
+from intloffice.core.provenance_admin import MachineDraftAdmin, MinorChangeAdmin, MinorChangeForm
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
@@ -113,6 +113,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 @admin.register(Article)
 class ArticleAdmin(
     MinorChangeAdmin,
+    MachineDraftAdmin,
     WorkflowAdmin,
     GuidedAdmin,
     VersionedAdmin,

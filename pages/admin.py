@@ -16,7 +16,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from intloffice.core import richtext
 from intloffice.core.admin_helpers import GuidedAdmin, language_status
 from intloffice.core.audit import AuditedAdmin
-from intloffice.core.provenance_admin import MinorChangeAdmin, MinorChangeForm
+from intloffice.core.provenance_admin import MachineDraftAdmin, MinorChangeAdmin, MinorChangeForm
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
@@ -51,6 +51,7 @@ class PageForm(SlugFromTitle, WorkflowForm, MinorChangeForm, VersionedForm):
 @admin.register(Page)
 class PageAdmin(
     MinorChangeAdmin,
+    MachineDraftAdmin,
     WorkflowAdmin,
     GuidedAdmin,
     AuditedAdmin,

@@ -15,7 +15,7 @@ from intloffice.core.admin_helpers import (
     ValidAutocompletes,
 )
 from intloffice.core.audit import AuditedAdmin
-from intloffice.core.provenance_admin import MinorChangeAdmin, MinorChangeForm
+from intloffice.core.provenance_admin import MachineDraftAdmin, MinorChangeAdmin, MinorChangeForm
 from intloffice.core.slugs import SlugFromTitle
 from intloffice.core.time_zones import LocalTimesForm, utc_offset
 from intloffice.core.translated import localized_fields
@@ -99,7 +99,7 @@ class MemberInline(NamedColumns, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MinorChangeAdmin, StaffAdmin, TabbedTranslationAdmin):
+class OrganizationAdmin(MinorChangeAdmin, MachineDraftAdmin, StaffAdmin, TabbedTranslationAdmin):
     form = OrganizationForm
     verbose_name_as_object = pgettext_lazy("accusative", "organisation")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -151,7 +151,7 @@ class PersonParticipationInline(ParticipationInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MinorChangeAdmin, StaffAdmin, TabbedTranslationAdmin):
+class PersonAdmin(MinorChangeAdmin, MachineDraftAdmin, StaffAdmin, TabbedTranslationAdmin):
     form = EntityForm
     verbose_name_as_object = pgettext_lazy("accusative", "person")
     list_display = ["name", "position", "organization", "updated_at"]
@@ -199,7 +199,7 @@ def local_time(event, value) -> str | None:
 
 
 @admin.register(Event)
-class EventAdmin(MinorChangeAdmin, StaffAdmin, TabbedTranslationAdmin):
+class EventAdmin(MinorChangeAdmin, MachineDraftAdmin, StaffAdmin, TabbedTranslationAdmin):
     form = EventForm
     list_display = ["name", "kind", "local_start", "local_end", "format", "city"]
     list_filter = ["kind", "direction", "format", USED_COUNTRIES]

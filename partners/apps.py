@@ -24,8 +24,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners, people and events")
 
     def ready(self):
-        from intloffice.core import freshness
+        from intloffice.core import freshness, glossary
 
+        from . import glossary as partner_glossary
         from . import timeline
         from .models import (
             Event,
@@ -46,3 +47,5 @@ class PartnersConfig(AppConfig):
             )
         pre_save.connect(remember_the_day, sender=Participation, dispatch_uid="remember-the-day")
         timeline.register("events", timeline.events_and_visits)
+        # Machine drafts keep partners' names as the office writes them (ATURC → АТУРК).
+        glossary.register(partner_glossary.glossary_pairs)

@@ -11,12 +11,14 @@ it). A term given two different targets is ambiguous and left to the machine.
 Placeholders are short Latin tokens (``XG0X``), which translation models copy as unknown names;
 in HTML they are also wrapped in ``<span translate="no">``, which LibreTranslate's HTML mode
 leaves untranslated. In HTML only text between tags is searched: never an address or an
-attribute. The glossary knows no model: partners/glossary.py builds one from the partners.
+attribute. The glossary knows no model: apps register where terms come from (``register``,
+in their ``AppConfig.ready()``; partners/glossary.py gives the partners' names), and
+``for_pair`` gathers them for one language pair.
 """
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # Letters and digits of alphabetic scripts: a Latin or Cyrillic term must not touch them.
@@ -140,3 +142,19 @@ class Glossary:
                 "The translation lost the glossary term(s) " + ", ".join(missing) + "."
             )
         return restored
+
+
+# Where terms come from: functions (source, target) -> [(term, target term)], in order.
+_sources: list[Callable[[str, str], Iterable[tuple[str, str]]]] = []
+
+
+def register(source: Callable[[str, str], Iterable[tuple[str, str]]]) -> None:
+    """Add a source of terms (from an ``AppConfig.ready()``); registering twice is once."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def for_pair(source: str, target: str) -> Glossary:
+    """The glossary from ``source`` into ``target`` (site codes), from every registered
+    source of terms."""
+    return Glossary(pair for terms in _sources for pair in terms(source, target))

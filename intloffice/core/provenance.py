@@ -16,9 +16,12 @@ state:
 - *up to date*: filled or edited since the source last changed, or confirmed against it
   (a "minor change" of the source);
 - *stale*: the source changed meaningfully since the translation was made;
-- *machine draft*: written by a translation backend (saved inside ``machine_drafts()``, or
-  marked after with ``mark_machine``) and not yet edited or approved (``confirm``) by a
-  person; a draft stays a draft until then, whatever its source does.
+- *machine draft*: a translation backend wrote a draft of a missing or stale field
+  (``store_drafts``). The draft is kept on the row, never in the object's column, so it is
+  never public: the column keeps the older translation, or nothing, until a person saves
+  the field (the admin puts the draft into the form for review: core/provenance_admin.py).
+  Saving the field, or a meaningful change of the source (the draft translates a text that
+  is gone), drops the draft; ``confirm`` drops it too.
 
 A digest is taken of normalised text (tags dropped, NFKC, white space collapsed): re-wrapping
 a paragraph or changing only markup is not a change of meaning.
@@ -50,7 +53,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +95,8 @@ class TranslationState(models.Model):
     seen_source_digest = models.CharField(max_length=DIGEST_LENGTH, blank=True)
     translation_digest = models.CharField(max_length=DIGEST_LENGTH, blank=True)
     changed_at = models.DateTimeField(_("state changed at"))
+    # A machine draft awaiting a person's review ("" if none); never shown to readers.
+    draft = models.TextField(_("machine draft"), blank=True, db_default="")
     # When the source last changed meaningfully (None: not since the row was made).
     source_changed_at = models.DateTimeField(_("source changed at"), null=True, blank=True)
 
@@ -185,7 +190,6 @@ def plan(
     *,
     source_field: str | None = None,
     minor: bool = False,
-    machine: bool = False,
     now: dt.datetime | None = None,
 ) -> Plan:
     """The rows to write for objects whose current ``texts`` (pk -> column -> value) are
@@ -217,9 +221,7 @@ def plan(
                             object_id=pk,
                             field=name,
                             language=code,
-                            state=(State.MACHINE if machine else State.CURRENT)
-                            if t
-                            else State.MISSING,
+                            state=State.CURRENT if t else State.MISSING,
                             source_language=source,
                             source_digest=s if t else "",
                             seen_source_digest=s,
@@ -229,43 +231,43 @@ def plan(
                         )
                     )
                     continue
-                if next_state(row, source, s, t, minor=minor, machine=machine, now=now):
+                if next_state(row, source, s, t, minor=minor, now=now):
                     result.update.append(row)
     # Rows of fields no longer tracked.
     result.delete.extend(row.pk for (pk, _f, _l), row in rows.items() if pk in texts)
     return result
 
 
-def next_state(
-    row, source: str, s: str, t: str, *, minor: bool, machine: bool = False, now: dt.datetime
-) -> bool:
+def next_state(row, source: str, s: str, t: str, *, minor: bool, now: dt.datetime) -> bool:
     """Move ``row`` to what the source digest ``s`` and translation digest ``t`` say;
     whether anything changed."""
-    before = [getattr(row, column) for column in UPDATED_COLUMNS]
-    if s != row.seen_source_digest or source != row.source_language:
+    before = [getattr(row, column, None) for column in (*UPDATED_COLUMNS, "draft")]
+    moved = s != row.seen_source_digest or source != row.source_language
+    if moved:
         row.source_changed_at = now
     edited = t != row.translation_digest
+    if getattr(row, "draft", "") and (edited or moved):
+        # A person wrote the translation, or the draft translates a text that is gone.
+        row.draft = ""
     if not t:
         state, made_from = (State.MISSING if s else State.CURRENT), ""
-    elif edited and machine:
-        state, made_from = State.MACHINE, s
     elif edited or not row.source_digest:
         # Written or changed by a person, or written while the source was empty (it is
         # the original then): true to the source as it is now.
         state, made_from = State.CURRENT, s
-    elif row.state == State.MACHINE:
-        state, made_from = State.MACHINE, row.source_digest
     elif minor and row.state == State.CURRENT and row.source_language == source:
         # "The translations are still right": they follow the source's new wording.
         state, made_from = State.CURRENT, s
     else:
         same = s == row.source_digest and source == row.source_language
         state, made_from = (State.CURRENT if same else State.STALE), row.source_digest
+    if getattr(row, "draft", ""):
+        state = State.MACHINE
     if state != row.state:
         row.changed_at = now
     row.state, row.source_digest = state, made_from
     row.source_language, row.seen_source_digest, row.translation_digest = source, s, t
-    return before != [getattr(row, column) for column in UPDATED_COLUMNS]
+    return before != [getattr(row, column, None) for column in (*UPDATED_COLUMNS, "draft")]
 
 
 INSERTED_COLUMNS = ["content_type_id", "object_id", "field", "language", *UPDATED_COLUMNS]
@@ -277,7 +279,11 @@ def write(state_model, result: Plan) -> None:
     if result.create:
         insert(state_model, result.create)
     if result.update:
-        state_model._default_manager.bulk_update(result.update, UPDATED_COLUMNS, batch_size=500)
+        # A data migration's model may predate the draft (core 0002): new rows get the
+        # column's default, "".
+        names = {f.name for f in state_model._meta.concrete_fields}
+        updated = [c for c in (*UPDATED_COLUMNS, "draft") if c in names]
+        state_model._default_manager.bulk_update(result.update, updated, batch_size=500)
 
 
 def insert(state_model, rows: list) -> None:
@@ -309,21 +315,16 @@ def insert(state_model, rows: list) -> None:
 # Keeping them current
 
 _minor: ContextVar[bool] = ContextVar("translation_minor_change", default=False)
-_machine: ContextVar[bool] = ContextVar("translation_machine_drafts", default=False)
 
 
 @contextlib.contextmanager
-def _flagged(flag: ContextVar[bool]) -> Iterator[None]:
-    token = flag.set(True)
+def minor_change() -> Iterator[None]:
+    """Saves inside are minor changes of the source: translations up to date stay so."""
+    token = _minor.set(True)
     try:
         yield
     finally:
-        flag.reset(token)
-
-
-def minor_change():
-    """Saves inside are minor changes of the source: translations up to date stay so."""
-    return _flagged(_minor)
+        _minor.reset(token)
 
 
 def refresh(model, pks: Iterable[int], *, minor: bool | None = None) -> None:
@@ -354,7 +355,6 @@ def _refresh_texts(model, texts: dict[int, dict], minor: bool | None) -> None:
             existing,
             source_field=getattr(model, "translation_source_field", None),
             minor=_minor.get() if minor is None else minor,
-            machine=_machine.get(),
         ),
     )
 
@@ -417,25 +417,87 @@ def backfill(apps_, label: str, fields: Iterable[str], source_field: str | None 
 # Machine drafts and approvals (the translation backends' side)
 
 
-def machine_drafts():
-    """Translations written by saves inside are machine drafts, not a person's work."""
-    return _flagged(_machine)
+@dataclass(frozen=True)
+class Wanted:
+    """A field to draft: the object's ``model``, ``pk``, tracked ``field``, the ``language``
+    to draft in, and the source text as it is (``source_language``, ``text``, ``digest``)."""
+
+    model: type
+    pk: int
+    field: str
+    language: str
+    source_language: str
+    text: str
+    digest: str
 
 
-def mark_machine(obj, field_name: str, language: str) -> None:
-    """After a backend wrote ``field_name`` in ``language`` and the object was saved: that
-    text is a machine draft until a person edits it or ``confirm`` approves it."""
-    TranslationState.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        field=field_name,
+def wanted(model, language: str, states: Iterable[str] = (State.MISSING, State.STALE), limit=None):
+    """The fields of ``model``'s objects to draft in ``language``: those in ``states`` with
+    no draft yet, in two queries. Public and recently changed objects are not preferred:
+    the caller orders nothing, a backend drafts them all."""
+    rows = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
         language=language,
-    ).update(state=State.MACHINE, changed_at=timezone.now())
+        state__in=[s for s in states if s in (State.MISSING, State.STALE)],
+    ).order_by("object_id", "field")
+    if limit is not None:
+        rows = rows[:limit]
+    rows = list(rows.values("object_id", "field", "source_language", "seen_source_digest"))
+    cols = columns(model, {row["field"] for row in rows})
+    texts = {
+        row["pk"]: row
+        for row in model._default_manager.filter(pk__in={row["object_id"] for row in rows}).values(
+            "pk", *cols
+        )
+    }
+    found = []
+    for row in rows:
+        values = texts.get(row["object_id"])
+        source = row["source_language"]
+        text = (values or {}).get(build_localized_fieldname(row["field"], source)) or ""
+        if values is None or digest(text) != row["seen_source_digest"] or not digest(text):
+            continue  # gone, or changed since the row was kept: a save will bring it back
+        found.append(
+            Wanted(model, row["object_id"], row["field"], language, source, text, digest(text))
+        )
+    return found
+
+
+def store_drafts(drafts: Iterable[tuple[Wanted, str]]) -> int:
+    """Keep each machine draft beside the field it translates (never in the object's
+    column), if the field still needs it and its source is still the text drafted; how
+    many were kept. One transaction; the desk and the form show them."""
+    kept = 0
+    now = timezone.now()
+    with transaction.atomic(using=router.db_for_write(TranslationState)):
+        for item, text in drafts:
+            if not text.strip():
+                continue
+            kept += TranslationState.objects.filter(
+                content_type=ContentType.objects.get_for_model(item.model),
+                object_id=item.pk,
+                field=item.field,
+                language=item.language,
+                state__in=[State.MISSING, State.STALE],
+                seen_source_digest=item.digest,
+            ).update(state=State.MACHINE, draft=text, changed_at=now)
+    return kept
+
+
+def drafts_of(obj, language: str | None = None) -> dict[tuple[str, str], str]:
+    """The machine drafts awaiting review for ``obj``: (field, language) -> text."""
+    rows = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, state=State.MACHINE
+    ).exclude(draft="")
+    if language:
+        rows = rows.filter(language=language)
+    return {(row.field, row.language): row.draft for row in rows.order_by("language", "field")}
 
 
 def confirm(obj, language: str | None = None, fields: Iterable[str] | None = None) -> int:
-    """A person says the translations (of ``fields``, in ``language``; default all) are
-    right for the source as it is now; how many rows became up to date. Missing ones stay."""
+    """A person says the translations as stored (of ``fields``, in ``language``; default
+    all) are right for the source as it is now: stale ones become up to date, and machine
+    drafts are dropped (a missing field stays missing); how many rows changed."""
     rows = TranslationState.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).exclude(state__in=[State.MISSING, State.CURRENT])
@@ -446,8 +508,11 @@ def confirm(obj, language: str | None = None, fields: Iterable[str] | None = Non
     changed = list(rows)
     now = timezone.now()
     for row in changed:
-        row.state, row.source_digest, row.changed_at = State.CURRENT, row.seen_source_digest, now
-    TranslationState.objects.bulk_update(changed, ["state", "source_digest", "changed_at"])
+        made = bool(row.translation_digest)
+        row.state = State.CURRENT if made else State.MISSING
+        row.source_digest = row.seen_source_digest if made else ""
+        row.draft, row.changed_at = "", now
+    TranslationState.objects.bulk_update(changed, ["state", "source_digest", "draft", "changed_at"])
     return len(changed)
 
 

@@ -174,23 +174,6 @@ def test_a_workflow_step_changes_no_state():
     assert states(article) == before
 
 
-def test_machine_drafts_stay_drafts_until_a_person_edits_or_confirms_them():
-    article = make_article(title_en="Summit", summary_en="", body_en="<p>Text.</p>")
-    save(article, body_ru="<p>Машинный текст.</p>")
-    provenance.mark_machine(article, "body", "ru")
-    assert states(article)[("body", "ru")] == State.MACHINE
-    save(article, body_en="<p>Changed text.</p>")
-    assert states(article)[("body", "ru")] == State.MACHINE
-    save(article, body_ru="<p>Текст, который поправил человек.</p>")
-    assert states(article)[("body", "ru")] == State.CURRENT
-    provenance.mark_machine(article, "title", "ru")  # no text: stays missing
-    save(article, title_zh_hans="峰会")
-    provenance.mark_machine(article, "title", "zh-hans")
-    assert provenance.confirm(article, "zh-hans") == 1
-    assert states(article)[("title", "zh-hans")] == State.CURRENT
-    assert states(article)[("title", "ru")] == State.MISSING
-
-
 def test_state_of_summarises_the_worst_field_and_when_the_source_changed():
     article = make_article(**{**TRIPLE, "summary_zh_hans": ""})
     summary = provenance.state_of(article, "zh-hans")
@@ -275,14 +258,3 @@ def test_the_command_repairs_states_after_a_write_that_bypassed_the_orm(capsys):
     call_command("translation_states")
     assert states(article)[("body", "ru")] == State.STALE
     assert "object(s) looked at." in capsys.readouterr().out
-
-
-def test_saves_inside_machine_drafts_write_drafts_only_of_what_they_changed():
-    article = make_article(**{**TRIPLE, "body_zh_hans": ""})
-    with provenance.machine_drafts():
-        save(article, body_zh_hans="<p>机器翻译。</p>")
-    assert states(article)[("body", "zh-hans")] == State.MACHINE
-    assert states(article)[("body", "ru")] == State.CURRENT
-    assert provenance.state_of(article, "zh-hans").state == State.MACHINE
-    key = provenance.key(article)
-    assert provenance.states_for([article])[key]["zh-hans"].fields_in(State.MACHINE) == ["body"]
