@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from intloffice.core import provenance, translation_drafts
 from intloffice.core.audit import CommandLine
-from intloffice.core.machine_translation import Backend, MarkingBackend, TranslationError
+from intloffice.core.machine_translation import Backend, TranslationError
 from intloffice.core.provenance import State, TranslationState
 from news import workflow
 from news.models import Article
