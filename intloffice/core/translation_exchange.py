@@ -23,6 +23,7 @@ revision for the file ("Translation imported from file NAME") and an audit line 
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import reversion
@@ -74,21 +75,23 @@ class Report:
         }
 
 
-def kinds() -> dict[str, type[models.Model]]:
+def tracked_kinds() -> dict[str, type[models.Model]]:
     """The tracked models by name ("article", "page", "organization" …)."""
     return {model._meta.model_name: model for model in provenance.tracked_models()}
 
 
-def _models(kind: str | None) -> list[type[models.Model]]:
-    found = kinds()
-    if kind is None:
+def _models(wanted: Iterable[str] | None) -> list[type[models.Model]]:
+    found = tracked_kinds()
+    if wanted is None:
         return list(found.values())
-    if kind not in found:
-        raise ExchangeError(
-            _("%(kind)s is not a kind of object with translations (one of: %(kinds)s).")
-            % {"kind": kind, "kinds": ", ".join(found)}
-        )
-    return [found[kind]]
+    wanted = list(wanted)
+    for kind in wanted:
+        if kind not in found:
+            raise ExchangeError(
+                _("%(kind)s is not a kind of object with translations (one of: %(kinds)s).")
+                % {"kind": kind, "kinds": ", ".join(found)}
+            )
+    return [model for kind, model in found.items() if kind in wanted]
 
 
 def _languages(source: str | None, target: str) -> tuple[str, str]:
@@ -109,14 +112,15 @@ def units_for(
     language: str,
     *,
     source: str | None = None,
-    kind: str | None = None,
+    kinds: Iterable[str] | None = None,
     everything: bool = False,
 ) -> list[xliff.Unit]:
     """The units of every tracked field needing translation from ``source`` into
-    ``language`` (with ``everything``, up to date ones too), of one ``kind`` or all; by
-    kind, object and field. One query for the states, one per kind for the texts."""
+    ``language`` (with ``everything``, up to date ones too), of the ``kinds`` named (by
+    default all), by kind, object and field. One query for the states, one per kind for
+    the texts."""
     source, language = _languages(source, language)
-    wanted = _models(kind)
+    wanted = _models(kinds)
     types = ContentType.objects.get_for_models(*wanted)
     rows = TranslationState.objects.filter(
         content_type__in=[types[model] for model in wanted],
@@ -162,12 +166,12 @@ def export(
     language: str,
     *,
     source: str | None = None,
-    kind: str | None = None,
+    kinds: Iterable[str] | None = None,
     everything: bool = False,
 ) -> bytes:
     """The XLIFF file of ``units_for`` (same arguments); refused when it would be empty."""
     source, language = _languages(source, language)
-    units = units_for(language, source=source, kind=kind, everything=everything)
+    units = units_for(language, source=source, kinds=kinds, everything=everything)
     if not units:
         raise ExchangeError(
             _("Nothing needs translating from %(source)s into %(target)s.")

@@ -92,14 +92,14 @@ def test_export_holds_the_missing_and_stale_fields_of_one_language_with_their_di
     assert body.digest == provenance.digest(ENGLISH["body_en"])
     # A stale translation goes out with its old text, for the translator to revise.
     save(article, title_en="The summit of rectors")
-    units = xliff.parse(exchange.export("ru", kind="article")).units
+    units = xliff.parse(exchange.export("ru", kinds=["article"])).units
     assert [(u.field, u.target) for u in units] == [
         ("title", "Саммит"),
         ("summary", ""),
         ("body", ""),
     ]
     # Everything, up to date ones too: the complete article's fields join.
-    assert len(exchange.units_for("ru", everything=True, kind="article")) == 6
+    assert len(exchange.units_for("ru", everything=True, kinds=["article"])) == 6
 
 
 def test_round_trip_writes_the_translation_makes_it_up_to_date_and_leaves_history(audit):
@@ -275,7 +275,7 @@ def test_a_malformed_file_or_one_into_another_language_is_refused_in_one_line():
         with pytest.raises(exchange.ExchangeError, match=message):
             exchange.export(language, source=source)
     with pytest.raises(exchange.ExchangeError, match="agreement is not a kind of object"):
-        exchange.export("ru", kind="agreement")
+        exchange.export("ru", kinds=["agreement"])
 
 
 def test_a_person_without_permission_is_refused_and_nothing_is_written(editor, publisher):
@@ -344,7 +344,7 @@ def test_export_costs_the_same_queries_for_10_and_100_objects(size):
         data = exchange.export("ru")
     assert len(xliff.parse(data).units) >= 5 * size
     # The content types (cached after the first), the states, one query per kind.
-    assert len(queries) <= 1 + 1 + len(exchange.kinds())
+    assert len(queries) <= 1 + 1 + len(exchange.tracked_kinds())
 
 
 # The commands

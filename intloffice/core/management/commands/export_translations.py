@@ -31,7 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, language, source, kind, everything, output, **options):
         try:
-            data = exchange.export(language, source=source, kind=kind, everything=everything)
+            data = exchange.export(
+                language, source=source, kinds=[kind] if kind else None, everything=everything
+            )
         except exchange.ExchangeError as error:
             raise CommandError(str(error)) from None
         if output is None:
