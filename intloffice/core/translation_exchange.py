@@ -222,7 +222,7 @@ def _objects(parsed: xliff.Parsed) -> tuple[dict, list[str]]:
                 _("%(field)s of %(model)s is not a translated field")
                 % {"field": unit.field, "model": unit.model}
             )
-        elif not unit.pk.isdigit():
+        elif not (unit.pk.isascii() and unit.pk.isdigit()) or unit.pk != str(int(unit.pk)):
             problems.append(
                 _("%(model)s %(pk)s does not exist") % {"model": unit.model, "pk": unit.pk}
             )
