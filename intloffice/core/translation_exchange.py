@@ -196,14 +196,21 @@ def _name(obj) -> str:
     return f"{obj._meta.verbose_name} {obj.pk} “{obj}”"
 
 
+def _some(names: list[str], separator: str = "; ") -> str:
+    """The first few of ``names`` (repeats once), and how many more: a message stays a line."""
+    names = list(dict.fromkeys(names))
+    said = separator.join(names[:NAMED])
+    if len(names) > NAMED:
+        more = len(names) - NAMED
+        said += ngettext(" and %(count)d more", " and %(count)d more", more) % {"count": more}
+    return said
+
+
 def _refuse(problems: list[str]) -> None:
-    if not problems:
-        return
-    named = "; ".join(problems[:NAMED])
-    if len(problems) > NAMED:
-        more = len(problems) - NAMED
-        named += ngettext("; and %(count)d more", "; and %(count)d more", more) % {"count": more}
-    raise ExchangeError(_("Nothing was imported: %(problems)s.") % {"problems": named})
+    if problems:
+        raise ExchangeError(
+            _("Nothing was imported: %(problems)s.") % {"problems": _some(problems)}
+        )
 
 
 def _objects(parsed: xliff.Parsed) -> tuple[dict, list[str]]:
@@ -316,13 +323,13 @@ def import_file(data: bytes, user, *, name: str = "", language: str | None = Non
                     "the source text of %(fields)s changed since the file was exported "
                     "(export again and translate the new text)"
                 )
-                % {"fields": "; ".join(stale)},
+                % {"fields": _some(stale)},
             )
         refused = [_name(objects[key]) for key in changes if not _may_change(user, objects[key])]
         if refused:
             problems.append(
                 _("%(user)s may not change %(objects)s")
-                % {"user": user, "objects": ", ".join(refused)}
+                % {"user": user, "objects": _some(refused, ", ")}
             )
         _refuse(problems)
         _write(objects, changes, user, name, report)

@@ -265,6 +265,22 @@ def test_a_unit_of_a_deleted_object_an_unknown_model_or_an_untracked_field_is_re
             exchange.import_file(xliff.build([unit], "en", "ru"), ADMIN)
 
 
+def test_a_refusal_names_a_few_problems_and_counts_the_others():
+    articles = [make_article(**{**ENGLISH, "title_en": f"Summit {n}"}) for n in range(5)]
+    data = translate(exchange.export("ru"), RUSSIAN)
+    for article in articles:
+        save(article, title_en=f"{article.title_en}, changed", body_en="<p>Changed.</p>")
+    with pytest.raises(exchange.ExchangeError) as refused:
+        exchange.import_file(data, ADMIN)
+    first = articles[0].pk
+    assert str(refused.value) == (
+        f"Nothing was imported: the source text of article {first} “Summit 0, changed”, title; "
+        f"article {first} “Summit 0, changed”, body; article {first + 1} “Summit 1, changed”, "
+        "title and 7 more changed since the file was exported (export again and translate "
+        "the new text)."
+    )
+
+
 def test_a_text_too_long_for_its_field_is_refused():
     article = make_article(**ENGLISH)
     data = translate(exchange.export("ru"), {**RUSSIAN, "title": "Я" * 1000})
