@@ -2,8 +2,6 @@
 form, for an editor who does not use the command line (intloffice.website.views over
 intloffice.core.translation_exchange)."""
 
-import dataclasses
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -18,6 +16,7 @@ from intloffice.website import translation_desk
 from news import workflow
 from news.models import Article
 from tests.conftest import PASSWORD
+from tests.core.test_translation_exchange import translate
 from tests.factories import make_article, make_organization
 
 DESK = reverse("translation_desk")
@@ -25,12 +24,6 @@ DOWNLOAD = reverse("translation_download")
 UPLOAD = reverse("translation_upload")
 ENGLISH = {"title_en": "Summit", "summary_en": "", "body_en": "<p>The rectors met.</p>"}
 RUSSIAN = {"title": "Саммит", "body": "<p>Ректоры встретились.</p>"}
-
-
-def translate(data: bytes, texts: dict[str, str]) -> bytes:
-    parsed = xliff.parse(data)
-    units = [dataclasses.replace(u, target=texts.get(u.field, u.target)) for u in parsed.units]
-    return xliff.build(units, parsed.source_language, parsed.target_language)
 
 
 def upload(client, data: bytes, name: str = "summit-ru.xlf"):
