@@ -30,6 +30,16 @@ urlpatterns = [
         admin.site.admin_view(views.translation_desk_page),
         name="translation_desk",
     ),
+    path(
+        "admin/translations/download/",
+        admin.site.admin_view(views.translation_download),
+        name="translation_download",
+    ),
+    path(
+        "admin/translations/upload/",
+        admin.site.admin_view(views.translation_upload),
+        name="translation_upload",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # With DEBUG off too: uploads on this server's disk (nginx in front answers first).

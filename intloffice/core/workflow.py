@@ -333,6 +333,11 @@ class Workflow:
             if current in t.sources and user.has_perm(t.permission)
         ]
 
+    def may_edit(self, user, obj) -> bool:
+        """Beside the model's change permission: what is live (or scheduled) changes only
+        through a publisher. The admin's forms and the translators' files ask this."""
+        return obj.status != Status.PUBLISHED or user.has_perm(self.PUBLISH)
+
     def stored_stage(self, obj) -> str:
         """The stage the object is in as stored, before the change at hand (a form may have
         set a new date on the instance already)."""

@@ -95,11 +95,7 @@ class WorkflowAdmin:
 
     def has_change_permission(self, request, obj=None):
         # What is live changes only through a publisher.
-        if (
-            obj is not None
-            and obj.status == core_workflow.Status.PUBLISHED
-            and not request.user.has_perm(self.workflow.PUBLISH)
-        ):
+        if obj is not None and not self.workflow.may_edit(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 

@@ -2,6 +2,11 @@
 with the state of its translation in every language (intloffice.core.provenance), for the
 office to see what to translate next.
 
+Translators' files go out from the desk and come back to it: a link per language downloads
+the fields to translate (of the kinds the person may see, or the kind chosen) as XLIFF, and a
+form uploads a translated file (``core/translation_exchange.py`` does both, as the commands
+do).
+
 Filtered by state, language, kind of object and partner (an organisation: the articles that
 name it, the events it organised, hosted, visited or took part in, its people, itself);
 sorted by what readers see most: what is public first, then the most recent (an article's
@@ -18,10 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Value, When
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from intloffice.core import provenance
@@ -32,6 +40,9 @@ from pages.models import Page
 from partners.models import Event, Organization, Person
 
 PER_PAGE = 50
+# A translated file of a whole year's news is a few megabytes; anything larger is no
+# translators' file.
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def article_partner(queryset, partner: int):
@@ -106,6 +117,44 @@ class DeskFilters(forms.Form):
             # The error is read out with its field (the template gives it this id).
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
         return {name: self.cleaned_data.get(name) or None for name in names}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a translated file"),
+        help_text=_(
+            "An XLIFF file downloaded here and translated. If any original text changed "
+            "since it was downloaded, nothing is imported: download it again."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlf,.xliff,.xml"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s: it is not a translators' file."),
+                params={"size": filesizeformat(MAX_UPLOAD)},
+            )
+        return file
+
+
+def downloads(kinds: dict[str, Kind], language=None, kind=None) -> list[tuple[str, str, str]]:
+    """(code, own name, link) of the translators' file of each language into which the
+    site's language is translated (only ``language`` if chosen), for the ``kind`` chosen or
+    every kind the person may see."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    codes = [code for code in provenance.languages() if code != default]
+    if language in codes:
+        codes = [language]
+    elif language:
+        return []
+    chosen = [kind] if kind else list(kinds)
+    url = reverse("translation_download")
+    return [
+        (code, own_name(code), f"{url}?{urlencode({'language': code, 'kind': chosen}, True)}")
+        for code in codes
+    ]
 
 
 @dataclass
@@ -225,6 +274,8 @@ def desk(user, query, page_number=None) -> dict:
             (code, own_name(code)) for code in ([language] if language else provenance.languages())
         ],
         "query": query_without_page(query),
+        "downloads": downloads(kinds, language, chosen["kind"]),
+        "upload": UploadForm(),
     }
 
 

@@ -3,21 +3,24 @@ import os
 import threading
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from intloffice.core import freshness, media, structured_data
+from intloffice.core import translation_exchange as exchange
 from intloffice.core.pages import PageMixin, home_crumb
 from intloffice.website import translation_desk
 from intloffice.website import year_in_figures as report
@@ -188,3 +191,47 @@ def translation_desk_page(request):
         **translation_desk.desk(request.user, request.GET, request.GET.get("page")),
     }
     return render(request, "admin/translation_desk.html", context)
+
+
+def translation_download(request):
+    """The translators' file of one language (GET ``language``, ``kind`` repeated), from the
+    desk: the kinds asked for, each of which the person may see."""
+    kinds = translation_desk.kinds_for(request.user)
+    asked = request.GET.getlist("kind") or list(kinds)
+    if not kinds or not set(asked) <= kinds.keys():
+        raise PermissionDenied
+    language = request.GET.get("language", "")
+    try:
+        data = exchange.export(language, kinds=asked)
+    except exchange.ExchangeError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('translation_desk')}?{urlencode({'language': language})}")
+    response = HttpResponse(data, content_type="application/xliff+xml")
+    kind = asked[0] if len(asked) == 1 else None
+    name = exchange.file_name(language, kind=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def translation_upload(request):
+    """A translated file from the desk's form: imported whole as the person, or refused
+    whole with one line; back to the desk either way."""
+    if not translation_desk.kinds_for(request.user):
+        raise PermissionDenied
+    form = translation_desk.UploadForm(request.POST, request.FILES)
+    desk = reverse("translation_desk")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["file"]))
+        return redirect(desk)
+    file = form.cleaned_data["file"]
+    try:
+        report = exchange.import_file(file.read(), request.user, name=file.name)
+    except exchange.ExchangeError as error:
+        messages.error(request, str(error))
+        return redirect(desk)
+    messages.success(
+        request,
+        _("Imported “%(name)s”: %(summary)s") % {"name": file.name, "summary": report.summary()},
+    )
+    return redirect(f"{desk}?{urlencode({'language': report.target_language})}")
