@@ -137,6 +137,12 @@ def tracked_models() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if getattr(model, "translation_tracked", None)]
 
 
+def tracked_kinds() -> dict[str, type[models.Model]]:
+    """The tracked models by name ("article", "page", "organization" …): the kinds a
+    person names in commands and on the desk."""
+    return {model._meta.model_name: model for model in tracked_models()}
+
+
 def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 

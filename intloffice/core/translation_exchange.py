@@ -7,7 +7,7 @@ module names no app) whose translation into the target is missing, stale or a ma
 draft, of objects written in the file's source language (an article written first in
 Russian goes into a file from Russian); each unit carries the digest of the source text as
 it is now, and the translation as it is (a translator revises a stale one rather than
-starting again).
+starting again), or the machine draft waiting for review (a translator revises the draft).
 
 ``import_file`` reads a file back and writes all of it or nothing. The whole file is
 refused, with one line naming what is wrong, when a unit's source text changed since the
@@ -16,7 +16,8 @@ original, so it would be marked up to date while it is not), when its object is 
 now written in another language, when its field is not a tracked one, when a text is not
 valid for its field, or when the person may not change an object it would change (the
 model's change permission, and a publisher's for what is live, as in the admin). Empty
-targets and targets equal to the stored translation are left alone. Each changed object is
+targets, targets equal to the stored translation and machine drafts sent back as they came
+(nobody revised them: they stay drafts) are left alone. Each changed object is
 saved as a form saves it: one version further, its rich text sanitised, its translation
 states, search vector and cached pages following through the save's signals, one History
 revision for the file ("Translation imported from file NAME") and an audit line each.
@@ -75,13 +76,8 @@ class Report:
         }
 
 
-def tracked_kinds() -> dict[str, type[models.Model]]:
-    """The tracked models by name ("article", "page", "organization" …)."""
-    return {model._meta.model_name: model for model in provenance.tracked_models()}
-
-
 def _models(wanted: Iterable[str] | None) -> list[type[models.Model]]:
-    found = tracked_kinds()
+    found = provenance.tracked_kinds()
     if wanted is None:
         return list(found.values())
     wanted = list(wanted)
@@ -130,8 +126,13 @@ def units_for(
     if not everything:
         rows = rows.filter(state__in=NEEDING)
     fields_of = defaultdict(lambda: defaultdict(set))
-    for type_id, pk, name in rows.values_list("content_type_id", "object_id", "field"):
+    drafts = {}
+    for type_id, pk, name, draft in rows.values_list(
+        "content_type_id", "object_id", "field", "draft"
+    ):
         fields_of[type_id][pk].add(name)
+        if draft:
+            drafts[(type_id, pk, name)] = draft
     units = []
     for model in wanted:
         needed = fields_of[types[model].pk]
@@ -155,7 +156,9 @@ def units_for(
                         pk=str(row["pk"]),
                         field=name,
                         source=text,
-                        target=row[build_localized_fieldname(name, language)] or "",
+                        target=drafts.get((types[model].pk, row["pk"], name))
+                        or row[build_localized_fieldname(name, language)]
+                        or "",
                         digest=provenance.digest(text),
                     )
                 )
@@ -244,6 +247,25 @@ def _objects(parsed: xliff.Parsed) -> tuple[dict, list[str]]:
     return found, problems
 
 
+def _drafts(objects: dict, language: str) -> dict[tuple[str, str, str], str]:
+    """(model label, pk, field) -> digest of the machine draft waiting in ``language``."""
+    by_model = defaultdict(list)
+    for obj in objects.values():
+        if obj is not None:
+            by_model[type(obj)].append(obj.pk)
+    found = {}
+    for model, pks in by_model.items():
+        rows = TranslationState.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=pks,
+            language=language,
+            state=State.MACHINE,
+        ).exclude(draft="")
+        for pk, name, draft in rows.values_list("object_id", "field", "draft"):
+            found[(model._meta.label_lower, str(pk), name)] = provenance.digest(draft)
+    return found
+
+
 def _may_change(user, obj) -> bool:
     opts = obj._meta
     if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
@@ -277,6 +299,7 @@ def import_file(data: bytes, user, *, name: str = "", language: str | None = Non
     report = Report(source, target)
     with transaction.atomic():
         objects, problems = _objects(parsed)
+        drafts = _drafts(objects, target)
         stale, changes = [], defaultdict(dict)
         for unit in parsed.units:
             where = (unit.model.lower(), unit.pk)
@@ -312,7 +335,9 @@ def import_file(data: bytes, user, *, name: str = "", language: str | None = Non
             except ValidationError as error:
                 problems.append(f"{_name(obj)}, {unit.field}: {' '.join(error.messages)}")
                 continue
-            if text == (getattr(obj, column) or ""):
+            if text == (getattr(obj, column) or "") or provenance.digest(text) == drafts.get(
+                (*where, unit.field)
+            ):
                 report.unchanged += 1
                 continue
             changes[where][unit.field] = text

@@ -243,7 +243,9 @@ def rows_of(entries, kinds: dict[str, Kind], language: str | None) -> list[Row]:
                 code,
                 own_name(code),
                 states[code],
-                f"{change}?_language={code}",
+                # A machine draft opens in the form, for the editor to review.
+                f"{change}?_language={code}"
+                + ("&_drafts=1" if states[code].state == State.MACHINE else ""),
                 [
                     str(opts.get_field(name).verbose_name)
                     for name, state in states[code].fields.items()
@@ -286,8 +288,8 @@ def query_without_page(query) -> str:
 
 
 def attention(user) -> list[tuple[str, int, str]]:
-    """For the admin index: (label, count, desk link) for stale and missing translations,
-    counted as object × language pairs."""
+    """For the admin index: (label, count, desk link) for stale and missing translations
+    and machine drafts, counted as object × language pairs."""
     kinds = kinds_for(user)
     if not kinds:
         return []
@@ -297,6 +299,7 @@ def attention(user) -> list[tuple[str, int, str]]:
     labels = {
         State.STALE: _("Translations out of date"),
         State.MISSING: _("Translations missing"),
+        State.MACHINE: _("Machine drafts to review"),
     }
     return [
         (label, count, f"{desk_url}?state={state}")

@@ -158,7 +158,7 @@ def test_a_backend_failing_half_way_keeps_the_batches_made(caplog):
 
 def test_the_command_drafts_and_says_how_many(backend, capsys):
     article = stale_article()
-    call_command("machine_translate", "ru", "--kind", "news.article", "--only", "stale")
+    call_command("machine_translate", "ru", "--kind", "article", "--only", "stale")
     assert "machine draft(s) kept of 1 field(s) asked, in ru" in capsys.readouterr().out
     assert row(article, "body", "ru").state == State.MACHINE
 
@@ -167,8 +167,8 @@ def test_the_command_drafts_and_says_how_many(backend, capsys):
     ("arguments", "message"),
     [
         (["fr"], "Unknown language 'fr': use one of en, ru, zh-hans."),
-        (["ru", "--kind", "news.nothing"], "Unknown kind in ['news.nothing']"),
-        (["ru", "--kind", "news.tag"], "has no translations to draft."),
+        (["ru", "--kind", "news.article"], "'news.article' is not a kind of object with"),
+        (["ru", "--kind", "tag"], "'tag' is not a kind of object with translations (one of: "),
         (["ru", "--limit", "0"], "--limit must be a positive number."),
     ],
 )

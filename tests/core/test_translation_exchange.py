@@ -378,7 +378,7 @@ def test_export_costs_the_same_queries_for_10_and_100_objects(size):
         data = exchange.export("ru")
     assert len(xliff.parse(data).units) >= 5 * size
     # The content types (cached after the first), the states, one query per kind.
-    assert len(queries) <= 1 + 1 + len(exchange.tracked_kinds())
+    assert len(queries) <= 1 + 1 + len(provenance.tracked_kinds())
 
 
 # The commands
@@ -441,3 +441,26 @@ def test_the_commands_refuse_bad_input_in_one_line(tmp_path):
         call_command("export_translations", "xx")
     with pytest.raises(CommandError, match="Nothing needs translating"):
         call_command("export_translations", "ru", "--kind", "event")
+
+
+def test_a_machine_draft_goes_out_to_revise_and_comes_back_a_draft_unless_revised():
+    from intloffice.core import translation_drafts
+    from intloffice.core.machine_translation import MarkingBackend
+
+    article = make_article(**ENGLISH, title_ru="Саммит", summary_ru="Пятый саммит.")
+    translation_drafts.draft("ru", models=[Article], backend=MarkingBackend())
+    assert states(article)[("body", "ru")] == State.MACHINE
+    data = exchange.export("ru", kinds=["article"])
+    [body] = [u for u in xliff.parse(data).units if u.field == "body" and u.pk == str(article.pk)]
+    assert body.target == "<p>[MT ru] The rectors met in Xi'an.</p>"
+
+    report = exchange.import_file(data, ADMIN, name="as-it-came.xlf")
+    assert report.unchanged >= 1 and not report.objects
+    article.refresh_from_db()
+    assert not article.body_ru and states(article)[("body", "ru")] == State.MACHINE
+
+    revised = translate(data, {"body": "<p>Ректоры встретились в Сиане.</p>"})
+    exchange.import_file(revised, ADMIN, name="revised.xlf")
+    article.refresh_from_db()
+    assert article.body_ru == "<p>Ректоры встретились в Сиане.</p>"
+    assert states(article)[("body", "ru")] == State.CURRENT

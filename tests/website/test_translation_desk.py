@@ -187,3 +187,20 @@ def test_the_admin_index_counts_stale_and_missing_translations(client, editor):
     stale = f'<a href="{DESK}?state=stale">Translations out of date</a></th><td>4</td>'
     missing = f'<a href="{DESK}?state=missing">Translations missing</a></th><td>2</td>'
     assert stale in attention and missing in attention
+
+
+def test_machine_drafts_are_counted_and_their_cell_opens_them_in_the_form(client, editor):
+    from intloffice.core import translation_drafts
+    from intloffice.core.machine_translation import MarkingBackend
+
+    article = make_article(**TRIPLE)
+    save(article, body_en="<p>Changed.</p>")
+    translation_drafts.draft("ru", backend=MarkingBackend())
+    client.force_login(editor)
+    html = client.get(reverse("admin:index")).text
+    attention = html.split('id="attention"', 1)[1].split("</div>", 1)[0]
+    assert f'<a href="{DESK}?state=machine">Machine drafts to review</a></th><td>1</td>' in attention
+    desk = client.get(DESK, {"state": "machine"}).text
+    change = reverse("admin:news_article_change", args=[article.pk])
+    assert f'href="{change}?_language=ru&amp;_drafts=1"' in desk
+    assert f'href="{change}?_language=zh-hans"' in desk

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from intloffice.core import provenance, xliff
 from intloffice.core import translation_exchange as exchange
-from intloffice.core import xliff
 from intloffice.core.audit import CommandLine
 from intloffice.website import translation_desk
 from news import workflow
@@ -168,6 +168,6 @@ def test_the_download_costs_the_same_queries_at_any_size(
     client.force_login(editor)
     client.get(DESK)
     # The session, the user, two of permissions, the states, one query per kind.
-    with django_assert_max_num_queries(4 + 1 + len(exchange.tracked_kinds())):
+    with django_assert_max_num_queries(4 + 1 + len(provenance.tracked_kinds())):
         response = client.get(DOWNLOAD, {"language": "ru"})
     assert len(xliff.parse(response.content).units) >= 2 * size

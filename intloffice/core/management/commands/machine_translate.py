@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,8 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind",
             action="append",
-            metavar="APP.MODEL",
-            help="only objects of this kind (news.article, pages.page, partners.event…); "
+            help="only objects of this kind (article, page, organization, person, event); "
             "repeat for several",
         )
         parser.add_argument(
@@ -37,16 +35,16 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown language {language!r}: use one of {', '.join(codes)}.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be a positive number.")
-        tracked = provenance.tracked_models()
-        models = tracked
+        kinds = provenance.tracked_kinds()
+        models = list(kinds.values())
         if kind:
-            try:
-                models = [apps.get_model(label) for label in kind]
-            except (LookupError, ValueError):
-                labels = ", ".join(m._meta.label_lower for m in tracked)
-                raise CommandError(f"Unknown kind in {kind}: use one of {labels}.") from None
-            if not set(models) <= set(tracked):
-                raise CommandError(f"{kind} has no translations to draft.")
+            unknown = [name for name in kind if name not in kinds]
+            if unknown:
+                raise CommandError(
+                    f"{unknown[0]!r} is not a kind of object with translations "
+                    f"(one of: {', '.join(kinds)})."
+                )
+            models = [kinds[name] for name in dict.fromkeys(kind)]
         states = STATES[only] if only else [*STATES["missing"], *STATES["stale"]]
         try:
             report = translation_drafts.draft(
