@@ -56,6 +56,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from . import freshness
 from .text import html_to_text
 
 # A prefix of the SHA-256 is plenty to tell two versions of one field apart.
@@ -431,6 +432,8 @@ def mark_machine(obj, field_name: str, language: str) -> None:
         field=field_name,
         language=language,
     ).update(state=State.MACHINE, changed_at=timezone.now())
+    # No save, so no signal: public pages say whether a translation is current.
+    freshness.content_changed()
 
 
 def confirm(obj, language: str | None = None, fields: Iterable[str] | None = None) -> int:
@@ -448,6 +451,9 @@ def confirm(obj, language: str | None = None, fields: Iterable[str] | None = Non
     for row in changed:
         row.state, row.source_digest, row.changed_at = State.CURRENT, row.seen_source_digest, now
     TranslationState.objects.bulk_update(changed, ["state", "source_digest", "changed_at"])
+    if changed:
+        # No save, so no signal: public pages say whether a translation is current.
+        freshness.content_changed()
     return len(changed)
 
 
