@@ -385,6 +385,7 @@ def refresh_all(minor: bool = False) -> int:
         pks = list(model._default_manager.values_list("pk", flat=True))
         refresh(model, pks, minor=minor)
         seen += len(pks)
+    freshness.content_changed()  # bulk writes send no signal; pages show the states
     return seen
 
 

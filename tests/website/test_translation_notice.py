@@ -126,6 +126,15 @@ def test_approving_a_translation_without_a_save_reaches_the_cached_page(client, 
     assert notice(page(client, "/zh-hans/news/summit/"))
 
 
+def test_a_repair_of_the_states_after_a_write_outside_the_orm_reaches_the_cached_page(
+    client, article
+):
+    assert notice(page(client, "/ru/news/summit/")) is None  # now in the cache
+    Article.objects.filter(pk=article.pk).update(body_en="<p>The rectors met in Xi'an.</p>")
+    provenance.refresh_all()
+    assert notice(page(client, "/ru/news/summit/"))
+
+
 def test_a_machine_draft_awaiting_review_counts_as_out_of_date(client, article):
     provenance.mark_machine(article, "body", "ru")
     found = notice(page(client, "/ru/news/summit/"))
@@ -283,3 +292,10 @@ def test_lists_mark_items_shown_in_another_language(client, db):
     assert "fallback-mark" not in page(client, "/en/news/")
     for url in ("/ru/", "/ru/partners/", "/ru/events/", "/ru/search/?q=English"):
         assert '<span class="fallback-mark">in English</span>' in page(client, url), url
+
+
+def test_json_ld_of_what_is_not_a_creative_work_names_no_translation(client, db):
+    make_event(slug="forum-2026", name_en="Forum", name_ru="Форум", description_en="Talks.")
+    data = structured(page(client, "/ru/events/forum-2026/"), "Event")
+    assert data["inLanguage"] == "ru"
+    assert "workTranslation" not in data and "translationOfWork" not in data
