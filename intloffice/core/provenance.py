@@ -59,6 +59,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from . import freshness
 from .text import html_to_text
 
 # A prefix of the SHA-256 is plenty to tell two versions of one field apart.
@@ -390,6 +391,7 @@ def refresh_all(minor: bool = False) -> int:
         pks = list(model._default_manager.values_list("pk", flat=True))
         refresh(model, pks, minor=minor)
         seen += len(pks)
+    freshness.content_changed()  # bulk writes send no signal; pages show the states
     return seen
 
 
@@ -487,6 +489,9 @@ def store_drafts(drafts: Iterable[tuple[Wanted, str]]) -> int:
                 state__in=[State.MISSING, State.STALE],
                 seen_source_digest=item.digest,
             ).update(state=State.MACHINE, draft=text, changed_at=now)
+    if kept:
+        # No save, so no signal: a page stops advertising a language whose field is a draft.
+        freshness.content_changed()
     return kept
 
 
@@ -519,6 +524,9 @@ def confirm(obj, language: str | None = None, fields: Iterable[str] | None = Non
         row.source_digest = row.seen_source_digest if made else ""
         row.draft, row.changed_at = "", now
     TranslationState.objects.bulk_update(changed, ["state", "source_digest", "draft", "changed_at"])
+    if changed:
+        # No save, so no signal: public pages say whether a translation is current.
+        freshness.content_changed()
     return len(changed)
 
 

@@ -6,7 +6,7 @@ Each builder takes the request to make absolute URLs; texts are in the active la
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
@@ -20,6 +20,8 @@ ORGANIZATION_TYPES = {
     "company": "Corporation",
     "foundation": "NGO",
 }
+# The types of our pages that are schema.org CreativeWorks, which can have translations.
+CREATIVE_WORKS = {"NewsArticle", "WebPage", "ContactPage"}
 ATTENDANCE_MODES = {
     "offline": "https://schema.org/OfflineEventAttendanceMode",
     "online": "https://schema.org/OnlineEventAttendanceMode",
@@ -263,3 +265,22 @@ def office(request, staff) -> dict:
         },
         "employee": [staff_member(request, member) for member in staff],
     }
+
+
+def with_translations(request, data: dict, source_language: str, languages: list[str]) -> dict:
+    """``data`` of a CreativeWork shown at ``request.path`` linked to its other language
+    versions: the original (``source_language``) lists its translations in ``languages``
+    (those up to date) as ``workTranslation``; a translation names the original as
+    ``translationOfWork``. Other types (Event, Organization, Person) are returned as they
+    are: schema.org gives them no translations."""
+    if data.get("@type") not in CREATIVE_WORKS or "inLanguage" not in data:
+        return data
+
+    def version(code: str) -> dict:
+        url = absolute(request, translate_url(request.path, code))
+        return {"@type": data["@type"], "inLanguage": code, "url": url}
+
+    if data["inLanguage"] != source_language:
+        return {**data, "translationOfWork": version(source_language)}
+    translations = [version(code) for code in languages if code != source_language]
+    return {**data, "workTranslation": translations} if translations else data

@@ -247,19 +247,19 @@ def test_the_agreement_pages_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         response = client.get(f"/en/partners/agreements/{agreement.slug}/")
     assert response.text.count("Faculty") == 1
-    # The partner page: its own 7 (with its timeline), and one for its agreements, one for
-    # those on its timeline.
-    with django_assert_max_num_queries(7 + 2):
+    # The partner page: its own 8 (with its timeline and its translations' states), and
+    # one for its agreements, one for those on its timeline.
+    with django_assert_max_num_queries(8 + 2):
         response = client.get(f"/en/partners/{partner.slug}/")
     # Its agreements (20, and a link to all), and its timeline's (the latest 30).
     shown = min(count, 20) + (count > 20) + min(count, 30)
     assert response.text.count('href="/en/partners/agreements/') == shown
-    # The article page: its own 5, and one for the public agreements among its links (the
+    # The article page: its own 6, and one for the public agreements among its links (the
     # first view after a change also finds its neighbours, kept for the generation).
-    with django_assert_max_num_queries(5 + 1 + 1):
+    with django_assert_max_num_queries(6 + 1 + 1):
         response = client.get(f"/en/news/{article.slug}/")
     assert response.text.count('href="/en/partners/agreements/') == count
-    with django_assert_max_num_queries(5 + 1):
+    with django_assert_max_num_queries(6 + 1):
         client.get(f"/ru/news/{article.slug}/")
     # The feeds: the latest 20 agreements and their parties.
     for feed in ("feed/", "feed/atom/"):

@@ -229,13 +229,13 @@ def test_a_page_costs_a_fixed_number_of_queries(
         make_page(slug=f"child-{number}", parent=Page.objects.get(slug="contacts"))
         make_staff_member(languages=["en", "ru"], phone="+7 812 000-00-00")
     # A new content generation (the next scheduled article and page), the menus and page
-    # addresses, then the page, the pages under it and the staff.
-    with django_assert_max_num_queries(6):
+    # addresses, then the page, its translations' states, the pages under it and the staff.
+    with django_assert_max_num_queries(7):
         response = client.get("/en/contacts/")
     assert len(response.context["staff"]) == count
     assert len(response.context["child_pages"]) == count
-    # Then the menus are remembered: the page, the pages under it, the staff.
-    with django_assert_max_num_queries(3):
+    # Then the menus are remembered: the page, its states, the pages under it, the staff.
+    with django_assert_max_num_queries(4):
         client.get("/ru/contacts/")
 
 

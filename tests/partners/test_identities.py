@@ -338,15 +338,16 @@ def test_the_associations_page_costs_the_same_queries_at_1_and_50_members(
             until=dt.date(2020, 1, 1) if number % 2 else None,
         )
     # The organisation, its offices and people, its memberships, its news, its timeline
-    # (events, visits' organisations, articles, agreements), its agreements; the site's
-    # menus (once per content generation: this is the first page after a change).
-    with django_assert_max_num_queries(10):
+    # (events, visits' organisations, articles, agreements), its agreements, its
+    # translations' states; the site's menus (once per content generation: this is the
+    # first page after a change).
+    with django_assert_max_num_queries(11):
         response = client.get("/en/partners/association/")
     assert response.status_code == 200
     shown = len(response.context["members"]) + len(response.context["former_members"])
     assert shown == count
     # A member's page (the menus are read already): the same, its associations too.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(f"/en/partners/{member.slug}/").status_code == 200
 
 

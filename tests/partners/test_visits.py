@@ -440,8 +440,8 @@ def test_a_visits_page_costs_the_same_queries_however_large_the_delegation(
         make_article(events=[visit], organizations=visiting[:1])
     # The visit, its parent, organisers, visiting and host organisations, sessions,
     # participants with their organisations of the day, latest news, the agreements signed
-    # at it; the site's menus (once
+    # at it, its translations' states; the site's menus (once
     # per content generation: this is the first page after a change).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         html = page(client, visit.get_absolute_url()).text
     assert section(html, "delegation").count('href="/en/people/') == count

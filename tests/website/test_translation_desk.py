@@ -199,7 +199,9 @@ def test_machine_drafts_are_counted_and_their_cell_opens_them_in_the_form(client
     client.force_login(editor)
     html = client.get(reverse("admin:index")).text
     attention = html.split('id="attention"', 1)[1].split("</div>", 1)[0]
-    assert f'<a href="{DESK}?state=machine">Machine drafts to review</a></th><td>1</td>' in attention
+    assert (
+        f'<a href="{DESK}?state=machine">Machine drafts to review</a></th><td>1</td>' in attention
+    )
     desk = client.get(DESK, {"state": "machine"}).text
     change = reverse("admin:news_article_change", args=[article.pk])
     assert f'href="{change}?_language=ru&amp;_drafts=1"' in desk

@@ -5,9 +5,11 @@ from itertools import pairwise
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from js_asset import Media
 from sorl.thumbnail import get_thumbnail
@@ -27,6 +29,32 @@ logger = logging.getLogger("sorl.thumbnail")
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# What a reader is told when a translation may be out of date, by the original's language
+# (Russian declines the language's name: one sentence each), and for a language of no
+# sentence of its own.
+ORIGINAL_UPDATED = {
+    "en": gettext_lazy(
+        "The English original was updated on %(date)s; this translation may be out of date."
+    ),
+    "ru": gettext_lazy(
+        "The Russian original was updated on %(date)s; this translation may be out of date."
+    ),
+    "zh-hans": gettext_lazy(
+        "The Chinese original was updated on %(date)s; this translation may be out of date."
+    ),
+}
+ORIGINAL_UPDATED_IN = gettext_lazy(
+    "The original (%(language)s) was updated on %(date)s; this translation may be out of date."
+)
+ORIGINAL_CHANGED = gettext_lazy(
+    "The original (%(language)s) has changed; this translation may be out of date."
+)
+# A list's mark on an item shown in another language than the page's.
+SHOWN_IN = {
+    "en": gettext_lazy("in English"),
+    "ru": gettext_lazy("in Russian"),
+    "zh-hans": gettext_lazy("in Chinese"),
+}
 # How wide a picture is shown unless the page says otherwise: the article column.
 ARTICLE_COLUMN = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
 
@@ -279,17 +307,58 @@ def picture(
     )
 
 
+@register.simple_tag(takes_context=True)
+def fallback_notice(context, obj, field):
+    """A discreet note when the main text is shown in another language than the page's;
+    otherwise, when the page's translation may be out of date (the view's
+    ``outdated_translation``: see core/pages.py), a note saying so with a link to the
+    original. Never both: the first says more."""
+    code = shown_language(obj, field)
+    if code != get_language():
+        name = get_language_info(code)["name_translated"]
+        return format_html(
+            '<p class="fallback-notice">{}</p>',
+            _("Not yet translated; shown in %(language)s.") % {"language": name},
+        )
+    outdated = context.get("outdated_translation")
+    if outdated is None or outdated.language != get_language():
+        return ""
+    return outdated_translation_notice(context["request"], outdated)
+
+
+def outdated_translation_notice(request, outdated) -> str:
+    source = outdated.source_language
+    language = get_language_info(source)["name_translated"]
+    when = outdated.source_changed_at
+    if when is None:
+        message = conditional_escape(ORIGINAL_CHANGED % {"language": language})
+    else:
+        day = localtime(when).date()
+        date = format_html(
+            '<time datetime="{}">{}</time>', day.isoformat(), date_format(day, "DATE_FORMAT")
+        )
+        sentence = conditional_escape(ORIGINAL_UPDATED.get(source, ORIGINAL_UPDATED_IN))
+        # The sentence is escaped before the date's markup goes in.
+        message = mark_safe(sentence % {"date": date, "language": conditional_escape(language)})  # noqa: S308
+    return format_html(
+        '<p class="translation-notice" role="note">{} <a href="{}" hreflang="{}">{}</a></p>',
+        message,
+        translate_url(request.path, source),
+        source,
+        _("Read the original"),
+    )
+
+
 @register.simple_tag
-def fallback_notice(obj, field):
-    """A discreet note when the main text is shown in another language than the page's."""
+def fallback_mark(obj, field):
+    """In a list, a small mark on an item whose ``field`` is shown in another language than
+    the page's ("in English"); the text itself carries its ``lang`` (``link_to``). Reads
+    only the row's columns: no query."""
     code = shown_language(obj, field)
     if code == get_language():
         return ""
-    name = get_language_info(code)["name_translated"]
-    return format_html(
-        '<p class="fallback-notice">{}</p>',
-        _("Not yet translated; shown in %(language)s.") % {"language": name},
-    )
+    label = SHOWN_IN.get(code) or get_language_info(code)["name_translated"]
+    return format_html(' <span class="fallback-mark">{}</span>', label)
 
 
 @register.simple_tag
@@ -311,7 +380,10 @@ def alternate_links(context):
     def href(code):
         return request.build_absolute_uri(translate_url(path, code))
 
-    default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in codes else codes[0]
+    # The site's default language, else the original's (a page about one object), else
+    # the first one there is.
+    original = context.get("original_language")
+    default = next(code for code in (settings.LANGUAGE_CODE, original, codes[0]) if code in codes)
     links = [(code, href(code)) for code in codes] + [("x-default", href(default))]
     return format_html_join("\n", '<link rel="alternate" hreflang="{}" href="{}">', links)
 
