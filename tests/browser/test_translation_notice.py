@@ -104,8 +104,8 @@ def test_the_notice_follows_the_english_change_and_the_russian_update(
 
 
 def test_lists_mark_what_they_show_in_another_language(site, open_browser_page):
-    """The English-only article is marked "in English" on the Russian news list and home
-    page, at both widths; the translated ones are not."""
+    """The English-only article is marked "in English" ("на английском") on the Russian
+    news list and home page, at both widths; the translated ones are not."""
     for viewport in (DESKTOP, PHONE):
         reader = open_browser_page(viewport)
         for name, path in (("news", "/ru/news/"), ("home", "/ru/")):
@@ -113,7 +113,7 @@ def test_lists_mark_what_they_show_in_another_language(site, open_browser_page):
             card = reader.locator("article.card").filter(
                 has=reader.get_by_role("link", name="New joint laboratory with RSF support")
             )
-            expect(card.locator(".fallback-mark")).to_have_text("in English")
+            expect(card.locator(".fallback-mark")).to_have_text("на английском")
             translated = reader.locator("article.card").filter(
                 has=reader.get_by_role("link", name="Молодёжный форум АТУРК: приём заявок")
             )

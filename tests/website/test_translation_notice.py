@@ -294,13 +294,13 @@ def test_lists_mark_items_shown_in_another_language(client, db):
     make_event(slug="english-event", name_en="English event")
     html = page(client, "/ru/news/")
     marks = re.findall(r'<span class="fallback-mark">([^<]+)</span>', html)
-    assert marks == ["in English"]
+    assert marks == ["на английском"]  # "in English", in the reader's language
     assert re.search(
         r'lang="en"><a href="/ru/news/english-only/">English only</a>.*?fallback-mark', html, re.S
     )
     assert "fallback-mark" not in page(client, "/en/news/")
     for url in ("/ru/", "/ru/partners/", "/ru/events/", "/ru/search/?q=English"):
-        assert '<span class="fallback-mark">in English</span>' in page(client, url), url
+        assert '<span class="fallback-mark">на английском</span>' in page(client, url), url
 
 
 def test_json_ld_of_what_is_not_a_creative_work_names_no_translation(client, db):
