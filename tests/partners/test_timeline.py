@@ -278,9 +278,9 @@ def test_the_partner_page_costs_the_same_queries_whatever_its_history(
         make_article(organizations=[partner])
     # The organisation with its parent, offices, people, memberships and latest news; its
     # timeline: events, the visiting and host organisations of its visits, its articles
-    # and the events they are about, its agreements; its agreements; the site's menus (once
-    # per content generation: this is the first page after a change).
-    with django_assert_max_num_queries(13):
+    # and the events they are about, its agreements; its agreements; its translations'
+    # states; the site's menus (once per content generation: the first page after a change).
+    with django_assert_max_num_queries(14):
         html = timeline_html(client, partner)
     # Everything while there is little; the latest of each kind when there is much.
     entries = len(re.findall(r'<p class="timeline-title">', html))
