@@ -463,10 +463,11 @@ def wanted(model, language: str, states: Iterable[str] = (State.MISSING, State.S
         values = texts.get(row["object_id"])
         source = row["source_language"]
         text = (values or {}).get(build_localized_fieldname(row["field"], source)) or ""
-        if values is None or digest(text) != row["seen_source_digest"] or not digest(text):
+        made_from = digest(text)
+        if values is None or not made_from or made_from != row["seen_source_digest"]:
             continue  # gone, or changed since the row was kept: a save will bring it back
         found.append(
-            Wanted(model, row["object_id"], row["field"], language, source, text, digest(text))
+            Wanted(model, row["object_id"], row["field"], language, source, text, made_from)
         )
     return found
 
@@ -474,25 +475,33 @@ def wanted(model, language: str, states: Iterable[str] = (State.MISSING, State.S
 def store_drafts(drafts: Iterable[tuple[Wanted, str]]) -> int:
     """Keep each machine draft beside the field it translates (never in the object's
     column), if the field still needs it and its source is still the text drafted; how
-    many were kept. One transaction; the desk and the form show them."""
-    kept = 0
+    many were kept. Two queries per kind of object, in one transaction."""
+    by_model = defaultdict(dict)
+    for item, text in drafts:
+        if text.strip():
+            by_model[item.model][(item.pk, item.field, item.language)] = (item.digest, text)
+    kept = []
     now = timezone.now()
     with transaction.atomic(using=router.db_for_write(TranslationState)):
-        for item, text in drafts:
-            if not text.strip():
-                continue
-            kept += TranslationState.objects.filter(
-                content_type=ContentType.objects.get_for_model(item.model),
-                object_id=item.pk,
-                field=item.field,
-                language=item.language,
+        for model, wanted_here in by_model.items():
+            rows = TranslationState.objects.select_for_update().filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in={pk for pk, _f, _l in wanted_here},
+                language__in={code for _p, _f, code in wanted_here},
                 state__in=[State.MISSING, State.STALE],
-                seen_source_digest=item.digest,
-            ).update(state=State.MACHINE, draft=text, changed_at=now)
+            )
+            for row in rows:
+                made_from, text = wanted_here.get(
+                    (row.object_id, row.field, row.language), ("", "")
+                )
+                if made_from and made_from == row.seen_source_digest:
+                    row.state, row.draft, row.changed_at = State.MACHINE, text, now
+                    kept.append(row)
+        TranslationState.objects.bulk_update(kept, ["state", "draft", "changed_at"])
     if kept:
         # No save, so no signal: a page stops advertising a language whose field is a draft.
         freshness.content_changed()
-    return kept
+    return len(kept)
 
 
 def drafts_of(obj, language: str | None = None) -> dict[tuple[str, str], str]:

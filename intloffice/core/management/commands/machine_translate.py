@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from intloffice.core import provenance, translation_drafts
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="at most this many fields")
 
     def handle(self, *args, language, kind, only, limit, **options):
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = provenance.languages()
         if language not in codes:
             raise CommandError(f"Unknown language {language!r}: use one of {', '.join(codes)}.")
         if limit is not None and limit < 1:
