@@ -201,17 +201,24 @@ def local_time(event, value) -> str | None:
 @admin.register(Event)
 class EventAdmin(MinorChangeAdmin, MachineDraftAdmin, StaffAdmin, TabbedTranslationAdmin):
     form = EventForm
-    list_display = ["name", "kind", "local_start", "local_end", "format", "city"]
-    list_filter = ["kind", "direction", "format", USED_COUNTRIES]
+    list_display = ["name", "kind", "local_start", "local_end", "format", "city", "status"]
+    list_filter = ["kind", "direction", "format", "status", USED_COUNTRIES]
     date_hierarchy = "start"
     search_fields = ["slug", "aliases", *localized_fields("name", "city", "theme")]
     autocomplete_fields = ["organizers", "parent", "visiting_organizations", "host_organizations"]
     verbose_name_as_object = pgettext_lazy("accusative", "event")
     inlines = [EventParticipationInline]
+    # Kept by the model on every save that moves, relocates or cancels the event.
+    readonly_fields = ["previous_start_local", "sequence"]
+    # A pasted "meet.example.org/abc" is taken as https://, as people type it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "aliases", "parent", "organizers"]}),
-        (_("When"), {"fields": ["timezone", "start", "end"]}),
-        (_("Where"), {"fields": ["format", "venue", "city", "country"]}),
+        (
+            _("When"),
+            {"fields": ["timezone", "start", "end", "status", "previous_start_local", "sequence"]},
+        ),
+        (_("Where"), {"fields": ["format", "venue", "city", "country", "online_url"]}),
         (_("About"), {"fields": ["theme", "description"]}),
         (
             VISIT,
@@ -263,6 +270,10 @@ class EventAdmin(MinorChangeAdmin, MachineDraftAdmin, StaffAdmin, TabbedTranslat
     @admin.display(description=_("ends"), ordering="end")
     def local_end(self, event):
         return local_time(event, event.end)
+
+    @admin.display(description=_("previous start"))
+    def previous_start_local(self, event):
+        return local_time(event, event.previous_start)
 
 
 # Memberships and participations are edited in the forms of the organisations, people and

@@ -427,6 +427,12 @@ class Event(Entity):
         INCOMING = "incoming", _("incoming")
         OUTGOING = "outgoing", _("outgoing")
 
+    class Status(models.TextChoices):
+        # A moved event stays "scheduled": that it moved is the start it had before
+        # (previous_start), recorded when the start changes.
+        SCHEDULED = "scheduled", _("scheduled")
+        CANCELLED = "cancelled", _("cancelled")
+
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     organizers = models.ManyToManyField(
@@ -452,6 +458,38 @@ class Event(Entity):
     country = CountryField(_("country"), blank=True)
     format = models.CharField(
         _("format"), max_length=10, choices=Format.choices, default=Format.OFFLINE
+    )
+    online_url = models.URLField(
+        _("online address"),
+        blank=True,
+        help_text=_(
+            "For an online or hybrid event: where it is joined or streamed (a video call or a "
+            "broadcast). Shown on its page and given to calendars; leave empty until it is "
+            "known, or if only registered participants receive it."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        help_text=_(
+            "A cancelled event stays on the site, marked as cancelled, and subscribed "
+            "calendars show it as cancelled. To move an event, change its times: the site "
+            "and calendars say it was rescheduled."
+        ),
+    )
+    # Calendar apps replace their copy of an event only when its SEQUENCE rises (RFC 5545):
+    # raised on every save that changes its time, place or status (see save()).
+    sequence = models.PositiveIntegerField(
+        _("revision of time and place"), default=0, editable=False
+    )
+    previous_start = models.DateTimeField(
+        _("previous start"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the event was to start before it was last moved."),
     )
     theme = models.CharField(_("theme"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -548,8 +586,87 @@ class Event(Entity):
 
     def clean(self):
         super().clean()
-        if problems := direction_problems(self.kind, self.direction):
+        problems = direction_problems(self.kind, self.direction)
+        if self.online_url and self.format == self.Format.OFFLINE:
+            problems["online_url"] = _(
+                "An event held only in person has no online address: choose the format "
+                "“online” or “online and in person”, or leave the address empty."
+            )
+        if problems:
             raise ValidationError(problems)
+
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def is_rescheduled(self) -> bool:
+        """Moved since it was announced (and still taking place)."""
+        return self.previous_start is not None and not self.is_cancelled()
+
+    def is_online(self) -> bool:
+        """Joined or watched online (online or hybrid)."""
+        return self.format in {self.Format.ONLINE, self.Format.HYBRID}
+
+    # What subscribers' calendars must be told again: the event's time, place and status.
+    # Every language's venue and city, since each language has its calendar.
+    SCHEDULE_FIELDS = (
+        "start",
+        "end",
+        "timezone",
+        *(
+            build_localized_fieldname(name, code)
+            for name in ("venue", "city")
+            for code, _name in settings.LANGUAGES
+        ),
+        "country",
+        "format",
+        "online_url",
+        "status",
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event._schedule_loaded = event._schedule()
+        return event
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        loaded = getattr(self, "_schedule_loaded", {})
+        self._schedule_loaded = {**loaded, **self._schedule(fields)}
+
+    def _schedule(self, fields=None) -> dict:
+        """The time, place and status as they would be stored: of the fields loaded (a
+        deferred field is not read, which would cost a query), or of ``fields``."""
+        deferred = self.get_deferred_fields()
+        values = {}
+        for name in self.SCHEDULE_FIELDS:
+            if name in deferred or (fields is not None and name not in fields):
+                continue
+            field = self._meta.get_field(name)
+            values[name] = field.get_prep_value(field.value_from_object(self))
+        return values
+
+    def save(self, *args, **kwargs):
+        """Raises ``sequence`` when the time, place or status changed since the event was
+        read from the database, and keeps the start it had when the start moved: whoever
+        saves (a form, an import, a script). Compared with the values read, without a
+        query; an event not read from the database (made in code with its primary key)
+        has nothing to compare with. Bulk updates bypass this, as they bypass save()."""
+        update_fields = kwargs.get("update_fields")
+        loaded = getattr(self, "_schedule_loaded", None)
+        if loaded and not self._state.adding:
+            now = self._schedule(update_fields)
+            changed = {
+                name for name, value in now.items() if name in loaded and loaded[name] != value
+            }
+            if changed:
+                self.sequence += 1
+                if "start" in changed:
+                    self.previous_start = loaded["start"]
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence", "previous_start"}
+        super().save(*args, **kwargs)
+        self._schedule_loaded = {**(loaded or {}), **self._schedule(update_fields)}
 
     def delegation(self) -> tuple[list, list]:
         """The participations of the visiting delegation (people who came on behalf of a

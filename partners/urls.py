@@ -13,6 +13,8 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    # Beside the partner's page, as its news feed is.
+    path("partners/<slug:slug>/calendar.ics", calendar.partner_calendar, name="partner_calendar"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/calendar.ics", calendar.events_calendar, name="event_calendar"),

@@ -27,6 +27,11 @@ ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",
     "hybrid": "https://schema.org/MixedEventAttendanceMode",
 }
+EVENT_STATUSES = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "rescheduled": "https://schema.org/EventRescheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+}
 
 
 def absolute(request, path: str) -> str:
@@ -125,7 +130,7 @@ def event(request, event) -> dict:
         "description": description(event.description or event.theme or event.purpose),
         "startDate": localtime(event.start, event.zone).isoformat(),
         "eventAttendanceMode": ATTENDANCE_MODES[event.format],
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": EVENT_STATUSES[event_status(event)],
         "url": absolute(request, event.get_absolute_url()),
         "inLanguage": shown_language(event, "name"),
         "organizer": [reference(request, o) for o in organizers.values()],
@@ -136,15 +141,28 @@ def event(request, event) -> dict:
         data["attendee"] = attendees
     if event.end:
         data["endDate"] = localtime(event.end, event.zone).isoformat()
+    if event.previous_start:
+        # Kept when cancelled too: it says the date readers may have noted.
+        data["previousStartDate"] = localtime(event.previous_start, event.zone).isoformat()
+    # Where it is joined or watched; its page until the office knows the address.
+    online = {"@type": "VirtualLocation", "url": event.online_url or data["url"]}
     if event.format == "online":
-        data["location"] = {"@type": "VirtualLocation", "url": data["url"]}
+        data["location"] = online
     elif event.format == "hybrid":
-        data["location"] = [location, {"@type": "VirtualLocation", "url": data["url"]}]
+        data["location"] = [location, online]
     else:
         data["location"] = location
     if event.parent:
         data["superEvent"] = reference(request, event.parent)
     return data
+
+
+def event_status(event) -> str:
+    """schema.org's status of an event (``status``, ``previous_start``): moved since it was
+    announced is "rescheduled", unless it was cancelled since."""
+    if event.status == "cancelled":
+        return "cancelled"
+    return "rescheduled" if event.previous_start else "scheduled"
 
 
 def organization(request, organization, member_of=()) -> dict:
