@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django_countries import countries
@@ -38,6 +39,7 @@ from intloffice.core.translated import localized_fields
 from intloffice.core.versioning import VersionedAdmin, VersionedForm
 from partners.models import Organization
 
+from . import calendar
 from .models import ATTENTION, Agreement, AgreementParty, Status
 
 PUBLISH = "agreements.publish_agreement"
@@ -368,6 +370,19 @@ class AgreementAdmin(
                 version.revision.date_created.isoformat(),
             )
             raise PermissionDenied(f"{request.user} may not {name} this agreement")
+
+    def changelist_view(self, request, extra_context=None):
+        # The staff member's own calendar address, where they look for agreements' dates
+        # (templates/admin/agreements/agreement/change_list.html).
+        if calendar.may_subscribe(request.user):
+            address = request.build_absolute_uri(reverse("agreements_calendar"))
+            address += "?" + urlencode({"token": calendar.token_for(request.user)})
+            extra_context = {
+                "expiries_calendar_url": address,
+                "expiries_webcal_url": "webcal://" + address.split("://", 1)[1],
+                **(extra_context or {}),
+            }
+        return super().changelist_view(request, extra_context)
 
     # The signed copy, for staff allowed to read it.
 

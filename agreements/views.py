@@ -1,4 +1,5 @@
 from django import forms
+from django.http import HttpResponse, HttpResponseNotFound
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -8,6 +9,7 @@ from intloffice.core.freshness import remember
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from partners.models import Organization
 
+from . import calendar
 from .models import Agreement, AgreementParty
 
 AGREEMENTS_PER_PAGE = 20
@@ -142,3 +144,21 @@ class AgreementDetailView(DetailPage, DetailView):
         context["articles"] = list(agreement.articles.published()[:RELATED_NEWS])
         context["preview"] = not agreement.is_public()
         return context
+
+
+def expiries_calendar(request):
+    """A staff member's calendar of agreements' last days, at the address the agreements'
+    list in the admin gives them (``?token=``). Any refusal is the same plain 404: it tells
+    nothing about which part of the token failed. Never kept by the page cache, a proxy or
+    the browser: it is one person's and holds what only staff may read."""
+    user = calendar.subscriber(request.GET.get("token", ""))
+    if user is None:
+        response = HttpResponseNotFound("Not found", content_type="text/plain")
+    else:
+        response = HttpResponse(
+            calendar.expiries_calendar(request).to_ical(),
+            content_type="text/calendar; charset=utf-8",
+        )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

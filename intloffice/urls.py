@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from agreements import views as agreements_views
 from intloffice.core import media
 from intloffice.website import search, sitemaps, views
 
@@ -41,6 +42,13 @@ urlpatterns = [
         name="translation_upload",
     ),
     path("admin/", admin.site.urls),
+    # A staff member's own calendar, opened by the token in its address (not a session):
+    # outside the languages' prefixes, and so outside the page cache.
+    path(
+        "calendars/agreements.ics",
+        agreements_views.expiries_calendar,
+        name="agreements_calendar",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # With DEBUG off too: uploads on this server's disk (nginx in front answers first).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
