@@ -167,6 +167,8 @@ class AgreementAdmin(
     GuidedAdmin, AuditedAdmin, VersionedAdmin, CompareVersionAdmin, TabbedTranslationAdmin
 ):
     form = AgreementForm
+    # With the staff member's calendar address (changelist_view).
+    change_list_template = "admin/agreements/agreement/change_list.html"
     verbose_name_as_object = pgettext_lazy("accusative", "agreement")
     list_display = [
         "title",

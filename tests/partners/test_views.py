@@ -139,3 +139,20 @@ def test_a_persons_title_follows_the_name_in_chinese(client, seed_entities):
     assert (
         '<h1><span class="honorific">Профессор</span> <span>Дмитрий Арсеньев</span></h1>' in russian
     )
+
+
+def test_a_cancelled_event_stays_listed_marked_as_cancelled(client, db):
+    from partners.models import Event
+    from tests.factories import make_event, make_organization
+
+    partner = make_organization()
+    cancelled = make_event(name_en="Autumn school", status=Event.Status.CANCELLED)
+    cancelled.organizers.add(partner)
+    make_event(name_en="Spring school")
+    for url in ("/en/events/", "/en/", partner.get_absolute_url()):
+        html = client.get(url).text
+        assert "Autumn school" in html, url
+        assert html.count('<strong class="event-cancelled">Cancelled</strong>') == 1, url
+    html = client.get(cancelled.get_absolute_url()).text
+    assert "This event will not take place." in html
+    assert "Cancelled" not in client.get(make_event().get_absolute_url()).text
