@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from agreements import calendar
 from agreements.models import Agreement
-from tests.conftest import staff_member
 from tests.factories import make_agreement, make_organization
 
 URL = "/calendars/agreements.ics"

@@ -208,3 +208,32 @@ def test_staff_can_add_an_organisation_in_three_languages(superuser_client):
     ]
     # Written from the names, for search and mention linking.
     assert hit.aliases == "哈工大学\nHarbin Tech"
+
+
+def test_staff_cancel_an_event_in_its_form_and_see_its_revision(client, editor):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    start = dt.datetime(2031, 4, 1, 10, tzinfo=ZoneInfo("Europe/Moscow"))
+    event = make_event(start=start, end=None, timezone="Europe/Moscow")
+    client.force_login(editor)
+    form = opened(client, event)
+    assert form["status"] == "scheduled"
+    assert "online_url" in form
+    # Only the text: the calendars' copies stay as they are.
+    response = client.post(admin_url(event), {**form, "description_en": "New text."})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.description_en, event.sequence) == ("New text.", 0)
+    response = client.post(admin_url(event), {**opened(client, event), "status": "cancelled"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == ("cancelled", 1)
+    page = client.get(admin_url(event)).text
+    assert "revision of time and place" in page.lower()
+    # An online address on an event held only in person is refused, in words.
+    response = client.post(
+        admin_url(event), {**opened(client, event), "online_url": "https://meet.example.org/x"}
+    )
+    assert response.status_code == 200
+    assert "has no online address" in response.text

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from tests.factories import make_event
+from partners.models import Event, Participation
+from tests.factories import make_event, make_organization, make_person, make_visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -94,8 +95,6 @@ def only_event(calendar):
 
 
 def test_a_moved_then_cancelled_event_keeps_its_uid_and_raises_its_sequence(client, db):
-    from partners.models import Event
-
     start = dt.datetime(2031, 3, 2, 9, tzinfo=SHANGHAI)
     event = make_event(name_en="Rector's visit", start=start, end=None, timezone="Asia/Shanghai")
     before = only_event(fetch_calendar(client))
@@ -123,8 +122,6 @@ def test_a_moved_then_cancelled_event_keeps_its_uid_and_raises_its_sequence(clie
 
 
 def test_editing_the_description_does_not_raise_the_sequence(client, db):
-    from partners.models import Event
-
     event = make_event()
     sequence = only_event(fetch_calendar(client)).sequence
     event = Event.objects.get(pk=event.pk)
@@ -168,10 +165,6 @@ def partner_calendar_url(organization, language="en"):
 
 
 def test_a_partners_calendar_holds_only_the_events_involving_it(client, db):
-    from partners.models import Participation
-
-    from tests.factories import make_organization, make_person, make_visit
-
     partner, other = make_organization(name_en="Partner U"), make_organization()
     organised = make_event(name_en="Organised")
     organised.organizers.add(partner)
@@ -199,16 +192,12 @@ def test_a_partners_calendar_of_an_unknown_organisation_is_404(client, db):
 
 
 def test_a_partners_calendar_is_linked_from_its_page(client, db):
-    from tests.factories import make_organization
-
     partner = make_organization()
     page = client.get(partner.get_absolute_url()).text
     assert f'href="{partner_calendar_url(partner)}"' in page
 
 
 def test_a_partners_calendar_escapes_names_as_calendar_text(client, db):
-    from tests.factories import make_organization
-
     partner = make_organization(name_en="<script>alert(1)</script>; U")
     make_event(name_en="Talk, with\nnewline; <b>").organizers.add(partner)
     response = client.get(partner_calendar_url(partner))
@@ -224,8 +213,6 @@ def test_a_partners_calendar_escapes_names_as_calendar_text(client, db):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_a_partners_calendar_costs_two_queries(client, db, django_assert_max_num_queries, count):
-    from tests.factories import make_organization
-
     partner = make_organization()
     for number in range(count):
         make_event(timezone=["Asia/Shanghai", "Europe/Moscow"][number % 2]).organizers.add(partner)
