@@ -104,6 +104,7 @@ def public_addresses(world, client) -> list[str]:
         ]
         pages += [f"/{lang}/partners/{slug}/" for slug in slugs["partners"]]
         pages += [f"/{lang}/partners/{slug}/feed/" for slug in slugs["partners"]]
+        pages += [f"/{lang}/partners/{slug}/calendar.ics" for slug in slugs["partners"]]
         pages += [f"/{lang}/people/{slug}/" for slug in slugs["people"]]
         pages += [f"/{lang}/events/{slug}/" for slug in slugs["events"]]
     return pages

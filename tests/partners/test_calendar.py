@@ -219,3 +219,18 @@ def test_a_partners_calendar_costs_two_queries(client, db, django_assert_max_num
     with django_assert_max_num_queries(2):  # the organisation, its events
         calendar = fetch_calendar(client, partner_calendar_url(partner))
     assert len(calendar.events) == count
+
+
+def test_a_cached_partner_calendar_follows_a_cancellation(client, db):
+    partner = make_organization()
+    event = make_event(name_en="Joint seminar")
+    event.organizers.add(partner)
+    url = partner_calendar_url(partner)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    event = Event.objects.get(pk=event.pk)
+    event.status = Event.Status.CANCELLED
+    event.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert only_event(icalendar.Calendar.from_ical(response.content))["STATUS"] == "CANCELLED"
