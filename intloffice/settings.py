@@ -348,6 +348,18 @@ elif DEBUG:
 # The site's address, for links in mails sent by commands, which have no request to take it
 # from (agreements_due's reminders): "https://international.example.edu".
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# A WebSub hub (intloffice/core/websub.py): the feeds name it, and publishing tells it which
+# feeds changed, so that readers subscribed through it hear at once. Empty: no hub. The
+# hub is told the feeds' addresses under SITE_URL, which the feeds also give as their own.
+INTLOFFICE_WEBSUB_HUB = os.environ.get("DJANGO_WEBSUB_HUB", "").strip()
+if INTLOFFICE_WEBSUB_HUB and not INTLOFFICE_WEBSUB_HUB.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_WEBSUB_HUB must be an http(s) address, not {INTLOFFICE_WEBSUB_HUB!r}."
+    )
+if INTLOFFICE_WEBSUB_HUB and not SITE_URL:
+    raise ImproperlyConfigured(
+        "DJANGO_WEBSUB_HUB needs DJANGO_SITE_URL: the hub is told the feeds' full addresses."
+    )
 # The sender of the workflow's mails (news/notifications.py).
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 LOGGING = logs.logging_config(
