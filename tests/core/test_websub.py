@@ -111,4 +111,4 @@ def test_a_hub_that_refuses_is_not_asked_again_in_the_same_round(
         thread.join()
         refusing.server_close()
     assert len(refusing.received) == 1
-    assert "500 Server Error" in caplog.text
+    assert "HTTP Error 500" in caplog.text
