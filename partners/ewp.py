@@ -196,7 +196,13 @@ def sub(parent, namespace: str, name: str, text: str | None = None, **attributes
 
 
 def document(root, namespace: str) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=namespace)
+    """The bytes, with the document's own namespace as the default one. (ElementTree's
+    ``default_namespace`` refuses the unqualified attributes EWP uses, such as ``type``.)"""
+    own = f"{{{namespace}}}"
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(own)
+    root.set("xmlns", namespace)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def language_tag(code: str) -> str:
