@@ -2,19 +2,22 @@
 partner office or a faculty follows them as it follows the news (intloffice.core.feeds).
 
 Every entry is built from public fields only: title, kind, parties, dates, summary. Never
-the notes, the reference, the signed copy or the responsible person."""
+the notes, the reference, the signed copy or the responsible person.
+
+A change of an agreement the feeds show (or showed) is announced to the WebSub hub, if
+there is one, once it commits (intloffice.core.websub)."""
 
 import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from intloffice.core.feeds import FEED_LENGTH, Feed, description_html
+from intloffice.core import websub
+from intloffice.core.feeds import FEED_LENGTH, AtomFeed, Feed, description_html, feed_address
 
 from .models import Agreement
 
@@ -56,7 +59,45 @@ class AgreementsFeed(Feed):
 
 
 class AgreementsAtomFeed(AgreementsFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self):
         return self.description()
+
+
+# --- Telling the WebSub hub ---------------------------------------------------------------
+
+
+def addresses() -> list[str]:
+    """The full addresses of the agreements' feeds, in every language."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found += [
+                feed_address(reverse("agreements:feed_rss")),
+                feed_address(reverse("agreements:feed_atom")),
+            ]
+    return found
+
+
+def agreement_changing(sender, instance, **kwargs) -> None:
+    """Before an agreement is saved: whether the feeds show it as stored (one query, only
+    with a hub: the model keeps no stored state)."""
+    if websub.enabled() and instance.pk is not None:
+        instance._was_public = Agreement.objects.public().filter(pk=instance.pk).exists()
+
+
+def agreement_saved(sender, instance, **kwargs) -> None:
+    if websub.enabled() and (instance.__dict__.pop("_was_public", False) or instance.is_public()):
+        websub.announce(addresses())
+
+
+def agreement_deleted(sender, instance, **kwargs) -> None:
+    if websub.enabled() and instance.is_public():
+        websub.announce(addresses())
+
+
+def party_changed(sender, instance, **kwargs) -> None:
+    """An entry names its parties: a party added, changed or removed changes it."""
+    if websub.enabled() and Agreement.objects.public().filter(pk=instance.agreement_id).exists():
+        websub.announce(addresses())

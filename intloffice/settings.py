@@ -319,6 +319,24 @@ OFFICE_HOURS = os.environ.get("DJANGO_OFFICE_HOURS") or _(
 )
 UNIVERSITY_WEBSITE = os.environ.get("DJANGO_UNIVERSITY_WEBSITE", "https://www.spbstu.ru/")
 
+# The host university's mobility factsheet in the Erasmus Without Paper format
+# (/ewp/factsheet, partners/ewp.py): when incoming students' nominations and applications
+# must arrive (month-day, for the autumn and the spring term), within how many weeks the
+# university decides and issues the transcript of records, and the pages students read on
+# applying, housing, visas and insurance (the university's website unless set).
+EWP_FACTSHEET = {
+    "nominations_autumn": os.environ.get("DJANGO_EWP_NOMINATIONS_AUTUMN", "05-15"),
+    "nominations_spring": os.environ.get("DJANGO_EWP_NOMINATIONS_SPRING", "10-15"),
+    "applications_autumn": os.environ.get("DJANGO_EWP_APPLICATIONS_AUTUMN", "06-01"),
+    "applications_spring": os.environ.get("DJANGO_EWP_APPLICATIONS_SPRING", "11-01"),
+    "decision_weeks": env_int("DJANGO_EWP_DECISION_WEEKS", 5),
+    "tor_weeks": env_int("DJANGO_EWP_TOR_WEEKS", 5),
+    "application_url": os.environ.get("DJANGO_EWP_APPLICATION_URL") or UNIVERSITY_WEBSITE,
+    "housing_url": os.environ.get("DJANGO_EWP_HOUSING_URL") or UNIVERSITY_WEBSITE,
+    "visa_url": os.environ.get("DJANGO_EWP_VISA_URL") or UNIVERSITY_WEBSITE,
+    "insurance_url": os.environ.get("DJANGO_EWP_INSURANCE_URL") or UNIVERSITY_WEBSITE,
+}
+
 # Machine drafts of translations (intloffice/core/machine_translation.py): none unless a
 # backend's dotted path is set, e.g. intloffice.core.machine_translation.LibreTranslateBackend
 # with the address of a self-hosted LibreTranslate server. The key stays in the environment.
@@ -348,6 +366,18 @@ elif DEBUG:
 # The site's address, for links in mails sent by commands, which have no request to take it
 # from (agreements_due's reminders): "https://international.example.edu".
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# A WebSub hub (intloffice/core/websub.py): the feeds name it, and publishing tells it which
+# feeds changed, so that readers subscribed through it hear at once. Empty: no hub. The
+# hub is told the feeds' addresses under SITE_URL, which the feeds also give as their own.
+INTLOFFICE_WEBSUB_HUB = os.environ.get("DJANGO_WEBSUB_HUB", "").strip()
+if INTLOFFICE_WEBSUB_HUB and not INTLOFFICE_WEBSUB_HUB.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_WEBSUB_HUB must be an http(s) address, not {INTLOFFICE_WEBSUB_HUB!r}."
+    )
+if INTLOFFICE_WEBSUB_HUB and not SITE_URL:
+    raise ImproperlyConfigured(
+        "DJANGO_WEBSUB_HUB needs DJANGO_SITE_URL: the hub is told the feeds' full addresses."
+    )
 # The sender of the workflow's mails (news/notifications.py).
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 LOGGING = logs.logging_config(

@@ -8,6 +8,7 @@ from django.urls import include, path
 from agreements import views as agreements_views
 from intloffice.core import media
 from intloffice.website import search, sitemaps, views
+from partners import ewp_views
 
 # The office's name, in the reader's language (lazy), where Django says "Django administration".
 admin.site.site_header = settings.SITE_NAME
@@ -20,6 +21,11 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-pages.xml", sitemaps.pages, name="sitemap_pages"),
     path("sitemap-<str:section>-<int:number>.xml", sitemaps.section, name="sitemap_section"),
+    # Institution data in the Erasmus Without Paper formats, in no language's address
+    # (partners/ewp.py).
+    path("ewp/institutions", ewp_views.institutions, name="ewp_institutions"),
+    path("ewp/ounits", ewp_views.ounits, name="ewp_ounits"),
+    path("ewp/factsheet", ewp_views.factsheet, name="ewp_factsheet"),
     # Before the admin's own addresses, inside its login and staff check.
     path(
         "admin/year-in-figures/",

@@ -30,14 +30,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname
 
-from intloffice.core import provenance
+from intloffice.core import provenance, websub
 from intloffice.core.audit import CommandLine
 from intloffice.core.freshness import content_changed
 from intloffice.core.search import refresh_search_vectors
 from intloffice.core.slugs import make_slug, with_suffix
 from intloffice.core.translated import localized_fields
 
-from . import workflow
+from . import feeds, workflow
 from .mentions import KINDS, MentionMatcher, Mentions, replace_links
 from .models import Article
 from .parsing import (
@@ -249,6 +249,10 @@ class Importer:
         self.strict = strict
         self.seen: dict[str, str] = {}  # import key -> digest, for files repeated in one run
         self.analyzed_at = 0  # articles written when the statistics were last refreshed
+        # Whether published articles were written, and the partners they name: their feeds
+        # changed, and the WebSub hub is told once, at the end.
+        self.feeds_changed = False
+        self.partners_in_feeds: set[str] = set()
 
     def keep_statistics(self, report: ImportReport, final: bool = False) -> None:
         """Refresh the planner's statistics each time the articles written have doubled,
@@ -365,6 +369,13 @@ class Importer:
                     for article, source in (*created.values(), *updated.values())
                 }
             )
+        if websub.enabled():
+            in_feeds = [
+                a.pk for a in new_articles + changed if a.status == Article.Status.PUBLISHED
+            ]
+            if in_feeds:
+                self.feeds_changed = True
+                self.partners_in_feeds |= feeds.partners_of(in_feeds)
         return len(created), len(updated), unchanged
 
     def new_article(self, source: SourceFile) -> Article:
@@ -512,6 +523,8 @@ def import_articles(
     else:
         if strict and not dry_run and (report.created or report.updated):
             content_changed()
+        if importer.feeds_changed:
+            websub.announce(feeds.addresses(importer.partners_in_feeds))
     importer.keep_statistics(report, final=True)
     report.seconds = time.monotonic() - started
     return report

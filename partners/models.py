@@ -72,6 +72,14 @@ class OrganizationQuerySet(models.QuerySet):
         host = settings.SITE_HOST_ORGANIZATION
         return self.exclude(slug=host).exclude(parent__slug=host)
 
+    def institutions(self):
+        """Those Erasmus Without Paper names (its ``hei_id``): the host and the partners
+        that have a SCHAC code. The host's own offices are its units, never institutions."""
+        host = settings.SITE_HOST_ORGANIZATION
+        return (
+            self.filter(schac_code__isnull=False).exclude(schac_code="").exclude(parent__slug=host)
+        )
+
     def refresh_aliases(self) -> None:
         """Write each organisation's other names (``names``) into its ``aliases`` column,
         one per line, as people and events keep theirs: search indexes that column and

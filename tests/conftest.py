@@ -114,3 +114,20 @@ def superuser_client(client, admin_user):
     tests/core/test_headers.py) post to the form."""
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def hub(settings):
+    """A local WebSub hub the site is configured to tell of its feeds' changes."""
+    from intloffice.core import websub
+    from tests.hub import SITE_URL, Hub, running
+
+    server = Hub()
+    thread = running(server)
+    settings.INTLOFFICE_WEBSUB_HUB = server.url
+    settings.SITE_URL = SITE_URL
+    yield server
+    assert websub.wait(), "announcements still on their way after the test"
+    server.shutdown()
+    thread.join()
+    server.server_close()

@@ -152,6 +152,22 @@ def test_a_number_that_is_not_one_stops_start_up_with_its_name():
     assert "DJANGO_HSTS_SECONDS must be a whole number, not 'a year'." in result.stderr
 
 
+def test_a_websub_hub_is_off_unless_set_and_needs_the_sites_address():
+    code = "from django.conf import settings; print(repr(settings.INTLOFFICE_WEBSUB_HUB))"
+    assert run_settings(code, DJANGO_SECRET_KEY="x").stdout.strip() == "''"
+    hub = "https://pubsubhubbub.appspot.com/"
+    on = run_settings(
+        code, DJANGO_SECRET_KEY="x", DJANGO_WEBSUB_HUB=hub, DJANGO_SITE_URL="https://io.example.edu"
+    )
+    assert on.stdout.strip() == repr(hub)
+    alone = run_settings(code, DJANGO_SECRET_KEY="x", DJANGO_WEBSUB_HUB=hub)
+    assert alone.returncode != 0 and "DJANGO_WEBSUB_HUB needs DJANGO_SITE_URL" in alone.stderr
+    bad = run_settings(
+        code, DJANGO_SECRET_KEY="x", DJANGO_WEBSUB_HUB="hub.example", DJANGO_SITE_URL="https://x"
+    )
+    assert "DJANGO_WEBSUB_HUB must be an http(s) address, not 'hub.example'." in bad.stderr
+
+
 def test_machine_translation_is_off_unless_a_backend_is_named_in_the_environment():
     code = (
         "from django.conf import settings; import json\n"

@@ -1,6 +1,10 @@
 """What every feed of the site shares (news, a partner's news, agreements): one write per
-response, titles escaped once, HTML descriptions from plain text, and entry ids that
-survive a change of address.
+response, titles escaped once, HTML descriptions from plain text, entry ids that survive a
+change of address, and the links that let readers follow it by WebSub: its own address
+(``rel="self"``, always) and the hub's (``rel="hub"``, when ``INTLOFFICE_WEBSUB_HUB`` is
+set; intloffice.core.websub tells the hub of changes). A feed is RSS 2.0 (``RssFeed``,
+the default) or Atom (``feed_type = AtomFeed``): never Django's generators directly, which
+know no hub.
 
 LocaleMiddleware has activated the language of the URL prefix, so translated fields read
 in that language (with modeltranslation's fallback), links get that prefix, and ``Feed``
@@ -12,6 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.syndication import views as syndication
+from django.utils import feedgenerator
 from django.utils.translation import get_language
 
 from .text import excerpt
@@ -29,8 +34,42 @@ def description_html(text: str) -> str:
     return html.escape(excerpt(text, DESCRIPTION_COLUMNS), quote=False)
 
 
+def feed_address(path: str, request=None) -> str:
+    """A feed's full address: under ``SITE_URL`` when it is set, the address the hub is
+    told of, so that the topic a reader subscribes to is the one the hub announces; else
+    as the request reached the site."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+class RssFeed(feedgenerator.Rss201rev2Feed):
+    def add_root_elements(self, handler):
+        # Django writes the self link without its type; WebSub readers and validators
+        # expect it (and the hub's) as atom:link, which the <rss> element declares.
+        own_address = self.feed["feed_url"]
+        self.feed["feed_url"] = None
+        try:
+            super().add_root_elements(handler)
+        finally:
+            self.feed["feed_url"] = own_address
+        attributes = {"rel": "self", "type": "application/rss+xml", "href": own_address}
+        handler.addQuickElement("atom:link", None, attributes)
+        if self.feed["hub"]:
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": self.feed["hub"]})
+
+
+class AtomFeed(feedgenerator.Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # the self link is Django's
+        if self.feed["hub"]:
+            handler.addQuickElement("link", "", {"rel": "hub", "href": self.feed["hub"]})
+
+
 class Feed(syndication.Feed):
     """A feed whose entries are rows of one model, identified by ``entry_namespace``."""
+
+    feed_type = RssFeed
 
     # Entry ids are derived from the row's key, not its link: they must survive a change
     # of slug or of host name, or readers show the entry again as new.
@@ -43,6 +82,14 @@ class Feed(syndication.Feed):
         # socket write under gunicorn (4 ms per feed on loopback). One piece, one write.
         response.content = response.content
         return response
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["feed_url"] = feed_address(request.path, request)
+        return feed
+
+    def feed_extra_kwargs(self, obj):
+        return {"hub": settings.INTLOFFICE_WEBSUB_HUB or None}
 
     def author_name(self):
         # Atom needs an author for every entry: the office stands in for missing ones.

@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementParty
+from intloffice.core import websub
 from tests.factories import make_agreement, make_organization
+from tests.forms import form_fields
 from tests.news.test_feeds import fetch_feed
 
 FEEDS = ["/{lang}/partners/agreements/feed/", "/{lang}/partners/agreements/feed/atom/"]
@@ -86,3 +89,52 @@ def test_feed_is_not_an_agreement_address(agreements):
     agreement.slug = "feed"
     with pytest.raises(ValidationError, match="feed"):
         agreement.full_clean()
+
+
+# --- Announcing changes to a WebSub hub (a real server on 127.0.0.1: tests/hub.py) ----------
+
+HUB_FEEDS = [
+    f"https://io.example.edu/{lang}/partners/agreements/feed/{atom}"
+    for lang in ("en", "ru", "zh-hans")
+    for atom in ("", "atom/")
+]
+
+
+def test_showing_an_agreement_in_the_admin_tells_the_hub_after_commit(
+    client, publisher, hub, django_capture_on_commit_callbacks
+):
+    agreement = make_agreement(published=False)
+    client.force_login(publisher)
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    form = form_fields(client.get(url).text, "agreement_form")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(url, {**form, "published": "on"}).status_code == 302
+    assert websub.wait() and hub.received == []
+    for callback in callbacks:
+        callback()
+    assert websub.wait()
+    assert sorted(hub.announced()) == sorted(HUB_FEEDS)
+
+
+def test_only_changes_the_feeds_show_are_announced(db, hub, django_capture_on_commit_callbacks):
+    hidden = make_agreement(published=False)
+    shown = make_agreement()
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden.summary_en = "Still being negotiated."
+        hidden.save()
+    assert websub.wait() and hub.received == []
+    with django_capture_on_commit_callbacks(execute=True):
+        shown.published = False  # taken off the site: gone from the feeds
+        shown.save()
+    assert websub.wait()
+    assert sorted(hub.announced()) == sorted(HUB_FEEDS)
+
+
+def test_a_new_party_of_a_public_agreement_is_announced(
+    db, hub, django_capture_on_commit_callbacks
+):
+    agreement = make_agreement()
+    with django_capture_on_commit_callbacks(execute=True):
+        AgreementParty.objects.create(agreement=agreement, organization=make_organization())
+    assert websub.wait()
+    assert sorted(hub.announced()) == sorted(HUB_FEEDS)

@@ -2,17 +2,25 @@
 client and parsed as readers do."""
 
 import datetime as dt
+import time
 import unicodedata
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from intloffice.core import websub
+from news import workflow
 from news.models import Article
 from partners.models import Organization
-from tests.conftest import SEED_SLUG
+from tests.conftest import SEED_SLUG, SEEDS
 from tests.factories import make_article, make_category, make_organization, make_tag
+from tests.forms import form_fields
+from tests.hub import silent_address
 
 FEEDS = ["/en/news/feed/", "/en/news/feed/atom/", "/en/partners/aturc/feed/"]
 SEED_TITLE = "Polytechnic University at the Fifth ATURC-2022 Summit"
@@ -189,3 +197,139 @@ def test_chinese_descriptions_are_shortened_too(client, seed_article):
     # Two columns a Chinese character (as on screen), one a Latin letter or digit.
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in summary)
     assert 380 <= columns <= 400
+
+
+# --- Announcing changes to a WebSub hub (a real server on 127.0.0.1: tests/hub.py) ----------
+
+HUB_SITE = "https://io.example.edu"
+NEWS_FEEDS = [
+    f"{HUB_SITE}/{lang}/news/feed/{atom}"
+    for lang in ("en", "ru", "zh-hans")
+    for atom in ("", "atom/")
+]
+
+
+def partner_feeds(slug):
+    return [f"{HUB_SITE}/{lang}/partners/{slug}/feed/" for lang in ("en", "ru", "zh-hans")]
+
+
+def change_url(article):
+    return reverse("admin:news_article_change", args=[article.pk])
+
+
+def publish_in_the_admin(client, article):
+    page = client.get(change_url(article))
+    response = client.post(
+        change_url(article), {**form_fields(page.text, "article_form"), "_transition": "publish"}
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).is_public()
+
+
+def test_publishing_in_the_admin_tells_the_hub_of_the_news_and_partner_feeds_after_commit(
+    client, publisher, hub, django_capture_on_commit_callbacks
+):
+    aturc, other = make_organization(slug="aturc"), make_organization(slug="other")
+    article = make_article(status=Article.Status.DRAFT, organizations=[aturc])
+    make_article(organizations=[other])  # another partner's feed is not touched
+    assert websub.wait() and hub.received == []  # made outside any commit: never committed
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_in_the_admin(client, article)
+    assert websub.wait() and hub.received == []  # published, not yet committed
+    for callback in callbacks:
+        callback()
+    assert websub.wait()
+    assert sorted(hub.announced()) == sorted(NEWS_FEEDS + partner_feeds("aturc"))
+
+
+def test_the_announced_addresses_are_the_ones_the_feeds_give_as_their_own(
+    client, db, hub, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(organizations=[make_organization(slug="aturc")])
+    assert websub.wait()
+    for url in hub.announced():
+        path = url.removeprefix(HUB_SITE)
+        feed = fetch_feed(client, path)[1]
+        assert [link.href for link in feed.feed.links if link.rel == "self"] == [url]
+
+
+def test_editing_a_draft_tells_the_hub_nothing_and_unpublishing_tells_it(
+    publisher, hub, django_capture_on_commit_callbacks
+):
+    aturc = make_organization(slug="aturc")
+    draft = make_article(status=Article.Status.DRAFT, organizations=[aturc])
+    live = make_article(organizations=[aturc])
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.title_en = "Still a draft"
+        draft.save()
+    assert websub.wait() and hub.received == []
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(live, "unpublish", publisher)
+    assert websub.wait()
+    assert sorted(hub.announced()) == sorted(NEWS_FEEDS + partner_feeds("aturc"))
+
+
+def test_a_partner_an_article_no_longer_names_hears_of_it_too(
+    db, hub, django_capture_on_commit_callbacks
+):
+    old, new = make_organization(slug="old-partner"), make_organization(slug="new-partner")
+    article = make_article(organizations=[old])
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title_en = "Corrected"
+        article.save()
+        article.organizations.set([new])  # as the admin saves links after the article
+    assert websub.wait()
+    expected = NEWS_FEEDS + partner_feeds("old-partner") + partner_feeds("new-partner")
+    assert sorted(hub.announced()) == sorted(expected)
+
+
+def test_a_rolled_back_publication_tells_the_hub_nothing(
+    publisher, hub, django_capture_on_commit_callbacks
+):
+    article = make_article(status=Article.Status.DRAFT)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        workflow.apply(article, "publish", publisher)
+        raise RuntimeError("a later step failed")
+    assert callbacks == []
+    assert websub.wait() and hub.received == []
+
+
+def test_an_import_tells_the_hub_once(
+    seed_entities, publisher, hub, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("import_articles", SEEDS, user="publisher", verbosity=0)
+    assert len(callbacks) == 1  # bulk writes send no signals: one announcement, at the end
+    assert websub.wait()
+    partners = Article.objects.get().organizations.values_list("slug", flat=True)
+    assert "aturc" in partners  # the seed names it: its feed changed
+    expected = NEWS_FEEDS + [url for slug in partners for url in partner_feeds(slug)]
+    assert sorted(hub.announced()) == sorted(expected)
+
+
+def test_a_hub_that_never_answers_does_not_hold_up_publishing(
+    client, publisher, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    listener, address = silent_address()
+    settings.INTLOFFICE_WEBSUB_HUB, settings.SITE_URL = address, HUB_SITE
+    monkeypatch.setattr(websub, "TIMEOUT_SECONDS", 0.5)
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(publisher)
+    with listener:
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.get(change_url(article))  # the form, read before the clock starts
+            started = time.monotonic()
+            response = client.post(
+                change_url(article),
+                {**form_fields(page.text, "article_form"), "_transition": "publish"},
+            )
+        assert response.status_code == 302
+        assert time.monotonic() - started < 0.5  # the publisher never waits on the hub
+        assert Article.objects.get(pk=article.pk).is_public()
+        assert websub.wait()
