@@ -43,7 +43,7 @@ class ArticleOut(Item):
 
 class ArticleFilters(ListQuery):
     partner: str | None = Field(None, description="Slug of an organisation it names.")
-    year: int | None = Field(None, ge=1, le=9999, description="Year of publication.")
+    year: int | None = api.year_field("Year of publication.")
     category: str | None = Field(None, description="Slug of its category.")
     tag: str | None = Field(None, description="Slug of one of its tags.")
 

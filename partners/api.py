@@ -107,7 +107,7 @@ class EventFilters(ListQuery):
     )
     country: str | None = Field(None, description="ISO 3166 code, such as CN.")
     kind: EventKind | None = None
-    year: int | None = Field(None, ge=1, le=9999, description="Year it starts.")
+    year: int | None = api.year_field("Year it starts.")
     when: Literal["upcoming", "past"] | None = Field(
         None, description="Upcoming (not yet over, soonest first) or past (latest first)."
     )
@@ -116,7 +116,7 @@ class EventFilters(ListQuery):
 class VisitFilters(ListQuery):
     direction: Direction | None = None
     partner: str | None = Field(None, description="Slug of a visiting or host organisation.")
-    year: int | None = Field(None, ge=1, le=9999, description="Year it starts.")
+    year: int | None = api.year_field("Year it starts.")
 
 
 def identifiers(organization) -> dict:

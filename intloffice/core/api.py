@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import wraps
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -39,9 +39,11 @@ from django.db.models import Model, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import URLPattern
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from modeltranslation.utils import build_localized_fieldname
 from ninja import Field, NinjaAPI, Schema
+from pydantic import BeforeValidator
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
@@ -54,7 +56,35 @@ from .translated import shown_language
 Language = Literal["en", "ru", "zh-hans"]
 TranslationStateName = Literal["missing", "stale", "current", "machine"]
 DEFAULT_LIMIT = 20
+MIN_YEAR, MAX_YEAR = 1000, 9000
 MAX_LIMIT = 100
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def iso_datetime(value):
+    """Only ISO 8601 dates with a time: ``2025-03-01T09:00:00+03:00`` (pydantic alone would
+    also take a bare number as seconds since 1970)."""
+    if isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise ValueError("not an ISO 8601 date and time, such as 2025-03-01T09:00:00+03:00")
+    try:
+        # The database compares in UTC: the first hours of year 1 east of it are not there.
+        return aware(parsed).astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+
+
+def year_field(description: str):
+    """A year to filter on: within the years a date of the site can be in, in any zone."""
+    return Field(None, ge=MIN_YEAR, le=MAX_YEAR, description=description)
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(iso_datetime)]
 
 
 class BadRequest(HttpError):
@@ -86,9 +116,11 @@ class ListQuery(DetailQuery):
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}."
     )
     cursor: str | None = Field(
-        None, description="Where the page starts: as given in the previous page's `next` link."
+        None,
+        description="Where the page starts, as given in the previous page's `next` link; "
+        "a cursor this API did not give is refused (400).",
     )
-    modified_since: dt.datetime | None = Field(
+    modified_since: IsoDateTime | None = Field(
         None,
         description="Only items changed at or after this moment (ISO 8601; without a time "
         "zone, the site's): for incremental synchronisation.",
@@ -246,10 +278,6 @@ def decode_cursor(cursor: str, fields: list) -> list:
         raise BadRequest("cursor: not a cursor this API gave; start again without it") from None
 
 
-def aware(moment: dt.datetime) -> dt.datetime:
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
 def page_of(request, queryset, query: ListQuery, order: tuple[str, str]) -> tuple[list, str | None]:
     """One page of ``queryset`` in ``order`` (a field and the primary key, both ascending or
     both descending: ``("-publish_at", "-pk")``), from ``query.cursor``, at most
@@ -262,7 +290,7 @@ def page_of(request, queryset, query: ListQuery, order: tuple[str, str]) -> tupl
         for name in names
     ]
     if query.modified_since is not None:
-        queryset = queryset.filter(updated_at__gte=aware(query.modified_since))
+        queryset = queryset.filter(updated_at__gte=query.modified_since)
     if query.cursor:
         value, pk = decode_cursor(query.cursor, model_fields)
         beyond = "lt" if descending else "gt"
@@ -359,6 +387,17 @@ class ReadOnlyAPI(NinjaAPI):
 
     def bad_parameters(self, request, exc: ValidationError) -> HttpResponse:
         return self.create_response(request, {"detail": one_line(exc)}, status=400)
+
+    def get_openapi_schema(self, **options):
+        """The description, saying that an empty query parameter is as good as none: the
+        page cache drops empty values before the view reads them, as for every page."""
+        schema = super().get_openapi_schema(**options)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", ()):
+                    if parameter["in"] == "query":
+                        parameter["allowEmptyValue"] = True
+        return schema
 
     @property
     def urls(self):
