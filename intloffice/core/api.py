@@ -19,7 +19,7 @@ module names no app. It holds:
   bad parameters a 400 with a one-line reason, and for the page cache
   (``core.freshness``) the query parameters each endpoint reads.
 
-Writes are answered 405 by ninja itself: no endpoint accepts another method.
+Any other method (a write) is answered 405, before the endpoint is reached.
 """
 
 import base64
@@ -36,7 +36,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -357,14 +357,15 @@ def read_only(callback, names: tuple[str, ...]):
     @wraps(callback)
     def view(request, *args, **kwargs):
         method = request.method
+        if method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"], content=b"Method not allowed")
         if method == "HEAD":
             request.method = "GET"
         try:
             response = callback(request, *args, **kwargs)
         finally:
             request.method = method
-        if method in ("GET", "HEAD"):
-            response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Origin"] = "*"
         return response
 
     view.query_parameters = names
