@@ -44,9 +44,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from modeltranslation.utils import build_localized_fieldname
 from ninja import Field, NinjaAPI, Schema
-from pydantic import BeforeValidator
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from pydantic import BeforeValidator
 
 from . import provenance
 from .provenance import State
@@ -296,8 +296,7 @@ def page_of(request, queryset, query: ListQuery, order: tuple[str, str]) -> tupl
         value, pk = decode_cursor(query.cursor, model_fields)
         beyond = "lt" if descending else "gt"
         queryset = queryset.filter(
-            Q(**{f"{names[0]}__{beyond}": value})
-            | Q(**{names[0]: value, f"pk__{beyond}": pk})
+            Q(**{f"{names[0]}__{beyond}": value}) | Q(**{names[0]: value, f"pk__{beyond}": pk})
         )
     rows = list(queryset.order_by(*order)[: query.limit + 1])
     items, more = rows[: query.limit], len(rows) > query.limit
@@ -307,7 +306,9 @@ def page_of(request, queryset, query: ListQuery, order: tuple[str, str]) -> tupl
     values = [field.value_to_string(last) for field in model_fields]
     parameters = {name: value for name, value in request.GET.items() if name != "cursor"}
     parameters["cursor"] = encode_cursor(values)
-    return items, request.build_absolute_uri(f"{request.path}?{urlencode(sorted(parameters.items()))}")
+    return items, request.build_absolute_uri(
+        f"{request.path}?{urlencode(sorted(parameters.items()))}"
+    )
 
 
 def mark_modified(response: HttpResponse, objects: Iterable[Model]) -> None:

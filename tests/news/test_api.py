@@ -72,7 +72,9 @@ def test_a_russian_reader_gets_the_english_title_where_there_is_no_russian_one(c
     assert item["translations"]["en"] == {
         "state": "current",
         "source": True,
-        "fields": dict.fromkeys(["title", "summary", "body", "image_alt", "image_caption"], "current"),
+        "fields": dict.fromkeys(
+            ["title", "summary", "body", "image_alt", "image_caption"], "current"
+        ),
     }
     assert item["url"] == {
         "en": f"http://testserver/en/news/{article.slug}/",

@@ -57,7 +57,11 @@ def test_visits_carry_their_direction_parties_purpose_and_outcomes(client, db):
     guest, host = make_organization(), make_organization()
     person = make_person(organization=guest)
     incoming = make_visit(
-        visiting=[guest], hosts=[host], delegation=[person], purpose_en="Talks.", outcomes_en="A plan."
+        visiting=[guest],
+        hosts=[host],
+        delegation=[person],
+        purpose_en="Talks.",
+        outcomes_en="A plan.",
     )
     outgoing = make_visit(direction="outgoing", hosts=[guest])
     make_event()

@@ -4,7 +4,6 @@ is served from this site."""
 
 import re
 
-import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +11,7 @@ from schemathesis.generation.modes import GenerationMode
 
 from agreements.models import Agreement
 from intloffice.website.api import api
-from partners.models import Event, Organization, Person
+from partners.models import Organization
 from tests.conftest import SEED_SLUG
 from tests.factories import (
     make_agreement,
@@ -38,9 +37,7 @@ def make_world() -> dict:
     visitor = make_person(
         name_en="Visiting Professor", slug="visiting-professor", organization=aturc
     )
-    visit = make_visit(
-        visiting=[aturc], hosts=[spbpu], delegation=[visitor], slug="visit-of-aturc"
-    )
+    visit = make_visit(visiting=[aturc], hosts=[spbpu], delegation=[visitor], slug="visit-of-aturc")
     public = make_agreement(
         parties=[(spbpu, "International Office"), aturc],
         title_en="Memorandum with ATURC",
@@ -66,7 +63,7 @@ def addresses(client) -> list[str]:
     """Every list (every page of it, following ``next``) and every detail the lists name,
     in every language, and the description."""
     found = ["/api/v1/openapi.json", "/api/v1/docs"]
-    lists = [path for path in api.get_openapi_schema(path_prefix="/api/v1/")["paths"]]
+    lists = list(api.get_openapi_schema(path_prefix="/api/v1/")["paths"])
     for lang in LANGUAGES:
         for path in lists:
             if "{slug}" in path:
@@ -75,9 +72,7 @@ def addresses(client) -> list[str]:
             while url:
                 found.append(url)
                 body = client.get(url).json()
-                found += [
-                    path + f"{item['slug']}/?lang={lang}" for item in body["items"]
-                ]
+                found += [path + f"{item['slug']}/?lang={lang}" for item in body["items"]]
                 url = body["next"] and re.sub(r"^https?://[^/]+", "", body["next"])
     return found
 
