@@ -5,8 +5,8 @@ schemas), and ``intloffice/website/api.py`` puts them together in a ``ReadOnlyAP
 module names no app. It holds:
 
 - the query every list and detail reads (``lang``, and for lists ``limit``, ``cursor`` and
-  ``modified_since``), and the reader's language activated around the work
-  (``in_language``);
+  ``modified_since``); the reader's language is active while the endpoint works
+  (``read_only``);
 - what every item carries (``common``): its id and slug, its public address in each
   language, when it last changed, each translated field in the reader's language with the
   site's fallback (settings.MODELTRANSLATION_FALLBACK_LANGUAGES, as the pages show it) and
@@ -27,8 +27,8 @@ import binascii
 import datetime as dt
 import inspect
 import json
+import typing
 from collections.abc import Iterable
-from contextlib import contextmanager
 from functools import wraps
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -166,13 +166,6 @@ def page_schema(item: type[Schema]) -> type[Schema]:
     )
 
 
-@contextmanager
-def in_language(language: str):
-    """Read translated fields (and reverse addresses) in ``language``."""
-    with translation.override(language):
-        yield
-
-
 # Items
 
 
@@ -224,7 +217,11 @@ def translation_states(objects: Iterable[Model], fields: Iterable[str] = ()) -> 
                 else State.MISSING.value
                 for field in fields
             }
-            worst = State.MISSING.value if State.MISSING.value in states.values() else "current"
+            worst = (
+                State.MISSING.value
+                if State.MISSING.value in states.values()
+                else State.CURRENT.value
+            )
             by_language[code] = {"state": worst, "source": code == source, "fields": states}
     return found
 
@@ -363,8 +360,12 @@ def read_only(callback, names: tuple[str, ...]):
             return HttpResponseNotAllowed(["GET", "HEAD"], content=b"Method not allowed")
         if method == "HEAD":
             request.method = "GET"
+        language = request.GET.get("lang")
+        if language not in typing.get_args(Language):
+            language = settings.LANGUAGE_CODE  # the endpoint refuses it, in English
         try:
-            response = callback(request, *args, **kwargs)
+            with translation.override(language):
+                response = callback(request, *args, **kwargs)
         finally:
             request.method = method
         response["Access-Control-Allow-Origin"] = "*"
