@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "sorl.thumbnail",
+    # Only for its static files and templates: the API's documentation page (Swagger UI)
+    # is served from this site, not from a CDN.
+    "ninja",
     "intloffice.core",
     "partners",
     "agreements",

@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from agreements import views as agreements_views
+from intloffice.core import api as api_parts
 from intloffice.core import media
 from intloffice.website import search, sitemaps, views
+from intloffice.website.api import api
 from partners import ewp_views
 
 # The office's name, in the reader's language (lazy), where Django says "Django administration".
@@ -56,6 +58,9 @@ urlpatterns = [
         name="agreements_calendar",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The JSON API, in no language's address: a client names the language with ?lang=.
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_parts.not_found, name="api_not_found"),
     # With DEBUG off too: uploads on this server's disk (nginx in front answers first).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
 ]

@@ -41,7 +41,8 @@ from django.utils.cache import patch_response_headers
 
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
-CACHED_PREFIXES = (*(f"/{code}/" for code, _name in settings.LANGUAGES), "/sitemap")
+# The JSON API (/api/) shows the same content as the pages, and changes with them.
+CACHED_PREFIXES = (*(f"/{code}/" for code, _name in settings.LANGUAGES), "/sitemap", "/api/")
 CACHED_PATHS = {"/robots.txt"}
 # Derived values outlive no generation; this only bounds what an idle site keeps.
 DERIVED_SECONDS = 24 * 3600
