@@ -26,6 +26,7 @@ SOONEST_FIRST = ("start", "pk")
 OrganisationKind = Literal[tuple(Organization.Kind.values)]
 EventKind = Literal[tuple(Event.Kind.values)]
 Direction = Literal[tuple(Event.Direction.values)]
+EventStatus = Literal[tuple(Event.Status.values)]
 
 
 class Identifiers(Schema):
@@ -79,6 +80,14 @@ class EventOut(Item):
     city: str
     country: str = Field(description="ISO 3166 code, or empty.")
     format: Literal[tuple(Event.Format.values)]
+    online_url: str = Field(description="Where an online or hybrid event is joined, or empty.")
+    status: EventStatus = Field(description="A cancelled event stays listed, as cancelled.")
+    previous_start: dt.datetime | None = Field(
+        description="The start before the event was last moved, if it was."
+    )
+    sequence: int = Field(
+        description="Raised on every change of time, place or status (iCalendar SEQUENCE)."
+    )
     theme: str
     description: str
     purpose: str
@@ -107,6 +116,7 @@ class EventFilters(ListQuery):
     )
     country: str | None = Field(None, description="ISO 3166 code, such as CN.")
     kind: EventKind | None = None
+    status: EventStatus | None = None
     year: int | None = api.year_field("Year it starts.")
     when: Literal["upcoming", "past"] | None = Field(
         None, description="Upcoming (not yet over, soonest first) or past (latest first)."
@@ -170,6 +180,10 @@ def event_items(request, events, language: str) -> list[dict]:
             "timezone": event.timezone,
             "country": event.country.code or "",
             "format": event.format,
+            "online_url": event.online_url,
+            "status": event.status,
+            "previous_start": event.previous_start,
+            "sequence": event.sequence,
             "parent": event.parent.slug if event.parent else None,
             "organisers": [o.slug for o in event.organizers.all()],
             "direction": event.direction or None,
@@ -283,6 +297,8 @@ def event_list(request, response: HttpResponse, query: Query[EventFilters]):
         found = found.filter(country=query.country.upper())
     if query.kind:
         found = found.filter(kind=query.kind)
+    if query.status:
+        found = found.filter(status=query.status)
     if query.year:
         found = found.filter(start__year=query.year)
     order = LATEST_FIRST

@@ -53,6 +53,27 @@ def test_events_are_filtered_by_partner_country_kind_year_and_time(client, db):
     assert client.get("/api/v1/events/?when=someday").status_code == 400
 
 
+def test_a_moved_and_cancelled_event_says_so_and_stays_listed(client, db):
+    event = make_event(format="hybrid", online_url="https://meet.example.org/summit", end=None)
+    start = event.start
+    event.start = start + dt.timedelta(days=7)
+    event.save()
+    moved = client.get(f"/api/v1/events/{event.slug}/").json()
+    assert moved["status"] == "scheduled" and moved["sequence"] == 1
+    # JSON carries milliseconds.
+    assert abs(dt.datetime.fromisoformat(moved["previous_start"]) - start) < dt.timedelta(
+        milliseconds=1
+    )
+    assert moved["online_url"] == "https://meet.example.org/summit"
+    event.status = Event.Status.CANCELLED
+    event.save()
+    cancelled = client.get(f"/api/v1/events/{event.slug}/").json()
+    assert cancelled["status"] == "cancelled" and cancelled["sequence"] == 2
+    assert slugs(client.get("/api/v1/events/?status=cancelled")) == [event.slug]
+    assert slugs(client.get("/api/v1/events/?status=scheduled")) == []
+    assert slugs(client.get("/api/v1/events/")) == [event.slug]
+
+
 def test_visits_carry_their_direction_parties_purpose_and_outcomes(client, db):
     guest, host = make_organization(), make_organization()
     person = make_person(organization=guest)
