@@ -57,6 +57,8 @@ ORGANIZATIONS = {
             ("alias", "ru", "Политехнический университет"),
         ],
         "ror_id": "https://ror.org/02x91aj62",
+        # Its internet domain, as Erasmus Without Paper names higher-education institutions.
+        "schac_code": "spbstu.ru",
         "country": "RU",
         "city_en": "St. Petersburg",
         "city_ru": "Санкт-Петербург",
