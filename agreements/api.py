@@ -107,9 +107,7 @@ def agreement_list(request, response: HttpResponse, query: Query[AgreementFilter
         found = found.filter(kind=query.kind)
     if query.status:
         found = found.with_status(query.status)
-    page, following = api.page_of(request, found, query, NEWEST_FIRST)
-    api.mark_modified(response, page)
-    return {"items": items(request, page, query.lang), "next": following}
+    return api.list_page(request, response, found, query, NEWEST_FIRST, items)
 
 
 @router.get(
@@ -118,6 +116,4 @@ def agreement_list(request, response: HttpResponse, query: Query[AgreementFilter
     summary="One public agreement",
 )
 def agreement_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    agreement = api.get_or_404(public_agreements(), slug=slug)
-    api.mark_modified(response, [agreement])
-    return items(request, [agreement], query.lang)[0]
+    return api.one(request, response, public_agreements(), slug, query.lang, items)

@@ -100,9 +100,7 @@ def article_list(request, response: HttpResponse, query: Query[ArticleFilters]):
         articles = articles.filter(category__slug=query.category)
     if query.tag:
         articles = articles.filter(tags__slug=query.tag)
-    found, following = api.page_of(request, articles, query, NEWEST_FIRST)
-    api.mark_modified(response, found)
-    return {"items": items(request, found, query.lang), "next": following}
+    return api.list_page(request, response, articles, query, NEWEST_FIRST, items)
 
 
 @router.get(
@@ -111,6 +109,4 @@ def article_list(request, response: HttpResponse, query: Query[ArticleFilters]):
     summary="One published article",
 )
 def article_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    article = api.get_or_404(public_articles(), slug=slug)
-    api.mark_modified(response, [article])
-    return items(request, [article], query.lang)[0]
+    return api.one(request, response, public_articles(), slug, query.lang, items)

@@ -48,9 +48,7 @@ def items(request, pages: list[Page], language: str) -> list[dict]:
     summary="Published information pages, by slug",
 )
 def page_list(request, response: HttpResponse, query: Query[ListQuery]):
-    found, following = api.page_of(request, public_pages(), query, ORDER)
-    api.mark_modified(response, found)
-    return {"items": items(request, found, query.lang), "next": following}
+    return api.list_page(request, response, public_pages(), query, ORDER, items)
 
 
 @router.get(
@@ -59,6 +57,4 @@ def page_list(request, response: HttpResponse, query: Query[ListQuery]):
     summary="One published information page",
 )
 def page_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    page = api.get_or_404(public_pages(), slug=slug)
-    api.mark_modified(response, [page])
-    return items(request, [page], query.lang)[0]
+    return api.one(request, response, public_pages(), slug, query.lang, items)

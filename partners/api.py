@@ -230,12 +230,6 @@ def involving(queryset, slug: str):
     return queryset.involving(organization) if organization else queryset.none()
 
 
-def page(request, response, queryset, query, order, to_items) -> dict:
-    found, following = api.page_of(request, queryset, query, order)
-    api.mark_modified(response, found)
-    return {"items": to_items(request, found, query.lang), "next": following}
-
-
 @router.get(
     "/organisations/",
     response={200: api.page_schema(OrganisationOut), **api.LIST_ERRORS},
@@ -247,7 +241,7 @@ def organisation_list(request, response: HttpResponse, query: Query[Organisation
         found = found.filter(kind=query.kind)
     if query.country:
         found = found.filter(country=query.country.upper())
-    return page(request, response, found, query, BY_SLUG, organisation_items)
+    return api.list_page(request, response, found, query, BY_SLUG, organisation_items)
 
 
 @router.get(
@@ -256,9 +250,7 @@ def organisation_list(request, response: HttpResponse, query: Query[Organisation
     summary="One organisation",
 )
 def organisation_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    organization = api.get_or_404(organisations(), slug=slug)
-    api.mark_modified(response, [organization])
-    return organisation_items(request, [organization], query.lang)[0]
+    return api.one(request, response, organisations(), slug, query.lang, organisation_items)
 
 
 @router.get(
@@ -270,7 +262,7 @@ def person_list(request, response: HttpResponse, query: Query[PersonFilters]):
     found = people()
     if query.partner:
         found = found.filter(organization__slug=query.partner)
-    return page(request, response, found, query, BY_SLUG, person_items)
+    return api.list_page(request, response, found, query, BY_SLUG, person_items)
 
 
 @router.get(
@@ -279,9 +271,7 @@ def person_list(request, response: HttpResponse, query: Query[PersonFilters]):
     summary="One person",
 )
 def person_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    person = api.get_or_404(people(), slug=slug)
-    api.mark_modified(response, [person])
-    return person_items(request, [person], query.lang)[0]
+    return api.one(request, response, people(), slug, query.lang, person_items)
 
 
 @router.get(
@@ -306,7 +296,7 @@ def event_list(request, response: HttpResponse, query: Query[EventFilters]):
         found, order = found.upcoming(), SOONEST_FIRST
     elif query.when == "past":
         found = found.past()
-    return page(request, response, found, query, order, event_items)
+    return api.list_page(request, response, found, query, order, event_items)
 
 
 @router.get(
@@ -315,9 +305,7 @@ def event_list(request, response: HttpResponse, query: Query[EventFilters]):
     summary="One event",
 )
 def event_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    event = api.get_or_404(events(), slug=slug)
-    api.mark_modified(response, [event])
-    return event_items(request, [event], query.lang)[0]
+    return api.one(request, response, events(), slug, query.lang, event_items)
 
 
 @router.get(
@@ -333,7 +321,7 @@ def visit_list(request, response: HttpResponse, query: Query[VisitFilters]):
         found = involving(found, query.partner)
     if query.year:
         found = found.filter(start__year=query.year)
-    return page(request, response, found, query, LATEST_FIRST, event_items)
+    return api.list_page(request, response, found, query, LATEST_FIRST, event_items)
 
 
 @router.get(
@@ -342,6 +330,5 @@ def visit_list(request, response: HttpResponse, query: Query[VisitFilters]):
     summary="One visit",
 )
 def visit_detail(request, response: HttpResponse, slug: str, query: Query[api.DetailQuery]):
-    visit = api.get_or_404(events().filter(kind=Event.Kind.VISIT), slug=slug)
-    api.mark_modified(response, [visit])
-    return event_items(request, [visit], query.lang)[0]
+    visits = events().filter(kind=Event.Kind.VISIT)
+    return api.one(request, response, visits, slug, query.lang, event_items)

@@ -315,6 +315,21 @@ def mark_modified(response: HttpResponse, objects: Iterable[Model]) -> None:
         response["Last-Modified"] = http_date(max(moments).timestamp())
 
 
+def list_page(request, response, queryset, query: ListQuery, order, to_items) -> dict:
+    """A list endpoint's answer: one page of ``queryset`` (``page_of``), its items as
+    ``to_items(request, objects, language)`` describes them, and ``Last-Modified``."""
+    found, following = page_of(request, queryset, query, order)
+    mark_modified(response, found)
+    return {"items": to_items(request, found, query.lang), "next": following}
+
+
+def one(request, response, queryset, slug: str, language: str, to_items) -> dict:
+    """A detail endpoint's answer: the item of ``queryset`` with this slug (else 404)."""
+    found = get_or_404(queryset, slug=slug)
+    mark_modified(response, [found])
+    return to_items(request, [found], language)[0]
+
+
 def get_or_404(queryset, **lookup):
     found = queryset.filter(**lookup).first()
     if found is None:
