@@ -11,7 +11,7 @@ re-import of an unchanged archive only reads. Finding and reading the files safe
 grouping them by article, is news/sources.py.
 
 Longer than most modules: the importer's steps for a batch (look up, create, update,
-link mentions, refresh search and pages) share their state and are read in order.
+link mentions, refresh translation states and pages) share their state and are read in order.
 """
 
 import datetime as dt
@@ -33,7 +33,6 @@ from modeltranslation.utils import build_localized_fieldname
 from intloffice.core import provenance, websub
 from intloffice.core.audit import CommandLine
 from intloffice.core.freshness import content_changed
-from intloffice.core.search import refresh_search_vectors
 from intloffice.core.slugs import make_slug, with_suffix
 from intloffice.core.translated import localized_fields
 
@@ -358,9 +357,9 @@ class Importer:
                 [article.pk for article in changed],
             )
         written = [a.pk for a in new_articles + changed]
-        # Bulk writes send no post_save: one UPDATE refreshes the batch's search vectors,
-        # and the translations' states follow the texts in a few queries.
-        refresh_search_vectors(Article.objects.filter(pk__in=written))
+        # Bulk writes send no post_save: the translations' states follow the texts in a few
+        # queries. (The search vectors were computed by the writes themselves, by the
+        # table's trigger: intloffice.core.search.)
         provenance.refresh(Article, written)
         if self.matcher is not None:
             replace_links(

@@ -10,16 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Connect the login receivers (those of logins after axes': see answer_with_429).
         from . import audit, logins, provenance  # noqa: F401
-        from .search import refresh_on_save, register_sqlite_functions, searchable_models
+        from .search import register_sqlite_functions
 
-        # Every save keeps the row's search vector current with one UPDATE, for each model
-        # that declares search_fields. Bulk writes bypass signals: their callers refresh
-        # with refresh_search_vectors().
-        for model in searchable_models():
-            post_save.connect(
-                refresh_on_save, sender=model, dispatch_uid=f"search-{model._meta.label}"
-            )
-        # The SQLite fallback matches in a Python function each connection must know.
+        # Search vectors need no receiver: on PostgreSQL a trigger per table computes each
+        # row's vector in the write itself, bulk writes and .update() included (see
+        # core/search.py); SQLite stores none. Its fallback matches in a Python function
+        # each connection must know.
         connection_created.connect(register_sqlite_functions, dispatch_uid="search-sqlite")
         # Each tracked translation's state follows its text in the save's own transaction.
         for model in provenance.tracked_models():

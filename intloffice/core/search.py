@@ -2,9 +2,10 @@
 
 A model says how it is searched with a tuple of ``Indexed`` fields (its name or title
 weighs most) and a ``search_vector`` column; ``searchable_models()`` finds every such
-model, and ``intloffice.core.apps`` keeps their vectors current on every save. The
-engine knows no app: the site's search page (intloffice.website.search) and the admin's
-search box call it with their own querysets.
+model, and on PostgreSQL a trigger per table, made from those declarations by each app's
+migration, keeps their vectors current on every write. The engine knows no app: the
+site's search page (intloffice.website.search) and the admin's search box call it with
+their own querysets.
 
 Search forgives how people type, the same way on both databases:
 
@@ -55,6 +56,7 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
+    Expression,
     F,
     Func,
     Model,
@@ -63,6 +65,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.sql import Query
 from modeltranslation.utils import build_localized_fieldname
 
 from .query import (
@@ -131,12 +134,13 @@ def _regexp_replace(expression, pattern: str, replacement: str):
     )
 
 
-def search_vector(fields: Iterable[Indexed]):
-    """The tsvector expression of a row, from the given fields' columns."""
+def search_vector(fields: Iterable[Indexed], column=F):
+    """The tsvector expression of a row, from the given fields' columns (each read as
+    ``column(name)``: a field of the queryset's rows, or of a trigger's new row)."""
     vectors = []
     for indexed in fields:
-        for column, language in columns(indexed):
-            text = F(column)
+        for name, language in columns(indexed):
+            text = column(name)
             if indexed.html:
                 text = _regexp_replace(text, PG_APOSTROPHE_REFERENCES, "'")
                 # Tags and entities become spaces: "</p><p>" must not glue two words.
@@ -156,7 +160,11 @@ def uses_full_text(queryset: QuerySet) -> bool:
 
 
 def refresh_search_vectors(queryset: QuerySet) -> int:
-    """Recompute the stored vectors of a queryset's rows in one UPDATE (PostgreSQL only)."""
+    """Recompute the stored vectors of a queryset's rows in one UPDATE (PostgreSQL only).
+
+    Writes keep them current by themselves (the trigger below): this is for a migration
+    that changes what is indexed, and for rows written while the trigger was absent.
+    """
     if not uses_full_text(queryset):
         return 0
     fields = queryset.model.search_fields
@@ -176,16 +184,94 @@ def refresh_in_migration(apps, schema_editor, app_label: str, fields: dict) -> N
         )
 
 
-def refresh_on_save(sender, instance, using, update_fields=None, **kwargs):
-    """post_save receiver: the saved row's vector, unless none of its text was saved."""
-    if update_fields is not None:
-        fields = sender.search_fields
-        indexed = {f.name for f in fields} | {
-            column for f in fields for column, _code in columns(f)
-        }
-        if not indexed.intersection(update_fields):
-            return
-    refresh_search_vectors(sender._base_manager.using(using).filter(pk=instance.pk))
+# Keeping vectors current (PostgreSQL): a trigger per table
+#
+# Every write computes its row's vector in the same statement, whoever writes it: a save
+# in the admin, the importer's bulk_create and bulk_update, an .update() of a text, raw
+# SQL. The trigger's expression is search_vector() compiled over the new row, so the
+# stored vector is the one the queries were written for, and ``search_fields`` stays the
+# one declaration (tests/core/test_search.py compares each installed trigger with it).
+# Not a generated column: Django would write the column in every INSERT, which PostgreSQL
+# refuses for a generated one, and the field must stay a plain (unused) one on SQLite.
+
+
+class _NewRow(Expression):
+    """A column of the row a trigger is writing: ``NEW."column"``."""
+
+    output_field = TextField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        return f"NEW.{connection.ops.quote_name(self.column)}", []
+
+
+def trigger_name(table: str) -> str:
+    return f"{table}_search_vector"
+
+
+def trigger_body(fields: Iterable[Indexed], connection) -> str:
+    """The PL/pgSQL body of the trigger function: the new row's vector, parameters inlined
+    (a function's body holds no parameters)."""
+    query = Query(None)
+    expression = search_vector(fields, column=_NewRow).resolve_expression(query)
+    sql, params = expression.as_sql(query.get_compiler(connection=connection), connection)
+    expression_sql = connection.ops.compose_sql(sql, params)
+    return f"\nBEGIN\n  NEW.search_vector := {expression_sql};\n  RETURN NEW;\nEND\n"
+
+
+def indexed_columns(fields: Iterable[Indexed]) -> list[str]:
+    return [name for indexed in fields for name, _language in columns(indexed)]
+
+
+def trigger_sql(table: str, fields: Iterable[Indexed], connection) -> list[str]:
+    """The statements that make (or remake) a table's trigger.
+
+    It fires on an INSERT and on an UPDATE that sets one of the indexed columns, so an
+    update of other columns (a status, a counter) costs nothing more.
+    """
+    fields = tuple(fields)
+    quote = connection.ops.quote_name
+    name = quote(trigger_name(table))
+    body = trigger_body(fields, connection)
+    watched = ", ".join(quote(column) for column in indexed_columns(fields))
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $search_vector${body}$search_vector$",
+        f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}",
+        f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF {watched} ON {quote(table)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+
+
+def install_triggers(apps, schema_editor, app_label: str, fields: dict) -> None:
+    """For a migration: make (or remake) the trigger of each of an app's models, given as
+    {model name: the Indexed fields at the migration's time}, and recompute the stored
+    vectors, which a write that bypassed the old way (an .update()) may have left behind.
+    PostgreSQL only: elsewhere nothing is stored."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    for name, indexed in fields.items():
+        table = apps.get_model(app_label, name)._meta.db_table
+        for statement in trigger_sql(table, indexed, connection):
+            schema_editor.execute(statement, params=None)
+    refresh_in_migration(apps, schema_editor, app_label, fields)
+
+
+def drop_triggers(apps, schema_editor, app_label: str, names) -> None:
+    """For a migration's reverse: remove the triggers of an app's models."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    for name in names:
+        table = apps.get_model(app_label, name)._meta.db_table
+        trigger = quote(trigger_name(table))
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {quote(table)}", params=None)
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {trigger}()", params=None)
 
 
 # Making the query
