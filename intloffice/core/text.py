@@ -63,7 +63,9 @@ def excerpt(text: str | None, limit: int) -> str:
     A single word longer than half the limit (a long address) is cut where it must be.
     """
     text = " ".join((text or "").split())
-    columns = [2 if is_wide(char) else 1 for char in text]
+    # Every character takes a column at least: what lies past the limit is never measured
+    # (a lead may be a whole article's text).
+    columns = [2 if is_wide(char) else 1 for char in text[: limit + 1]]
     if sum(columns) <= limit:
         return text
     room, end = limit - len(ELLIPSIS), 0
