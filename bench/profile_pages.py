@@ -9,6 +9,11 @@ article (rotating over ``--articles`` public articles in English, Russian and Ch
 the news list's first and last page, a search, and /healthz as the yardstick. Each page is
 first viewed once (per-process state and the per-generation values that ``make bench``'s
 uncached run also has warm), then timed ``--rounds`` times, then profiled.
+
+The last column compares with /healthz in this process, without gunicorn's and the
+network's cost per request: much lower shares than ``make bench``'s, for comparing runs of
+this script with each other, not with the targets. The machine's other work shows in the
+times: compare before and after in the same conditions, a few runs each.
 """
 
 import argparse
