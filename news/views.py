@@ -1,11 +1,12 @@
 from django import forms
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q, Subquery, prefetch_related_objects
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from agreements.models import Agreement
-from intloffice.core import structured_data
+from intloffice.core import provenance, structured_data
 from intloffice.core.freshness import remember
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
 from intloffice.core.translated import localized_fields
@@ -52,9 +53,9 @@ def filter_choices() -> dict:
     return choices
 
 
-def with_links(queryset):
+def links() -> tuple:
     """An article page's related objects, each in one query whatever their number."""
-    return queryset.select_related("category").prefetch_related(
+    return (
         "tags",
         Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
         Prefetch("people", queryset=Person.objects.order_by("slug")),
@@ -63,6 +64,41 @@ def with_links(queryset):
         # previewing the article as readers will see it.
         Prefetch("agreements", queryset=Agreement.objects.public()),
     )
+
+
+def page_parts(article) -> dict:
+    """What an article's page shows besides the article's own row: its related objects,
+    its translations' states, and the previous, next and related articles (see
+    ``neighbours``). The same in every language and for staff previewing it.
+
+    Eight queries, run once per content generation (freshness.remember) and version of
+    the article: the generation ends on any change to what these show (a partner renamed,
+    an agreement made private or expiring, a translation's state, another article
+    published); the version and time of the last save make an edited article's key a new
+    one, whatever the generation does.
+    """
+
+    def compute():
+        prefetch_related_objects([article], *links())
+        return {
+            "links": {name: list(qs) for name, qs in article._prefetched_objects_cache.items()},
+            "translations": provenance.states_for([article])[provenance.key(article)],
+            **neighbours(article),
+        }
+
+    version = f"{article.version}:{article.updated_at.timestamp()}"
+    return remember(f"article-page:{article.pk}:{version}", compute)
+
+
+def attach_links(article, links: dict) -> None:
+    """Give ``article`` its related objects as prefetch_related leaves them (each
+    manager's queryset, already evaluated): ``article.tags.all()`` costs no query."""
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in links.items():
+        queryset = getattr(article, name).get_queryset()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def news_crumb() -> tuple[str, str]:
@@ -124,8 +160,18 @@ class ArticleDetailView(DetailPage, DetailView):
         # Staff preview drafts and scheduled articles at their public address; everyone
         # else gets a 404 for anything not public.
         if self.request.user.has_perm("news.view_article"):
-            return with_links(Article.objects.all())
-        return with_links(Article.objects.published())
+            return Article.objects.select_related("category")
+        return Article.objects.published().select_related("category")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        self.parts = page_parts(article)
+        attach_links(article, self.parts["links"])
+        return article
+
+    @cached_property
+    def translations(self):
+        return self.parts["translations"]
 
     def get_parent_crumbs(self):
         return [home_crumb(), news_crumb()]
@@ -136,7 +182,8 @@ class ArticleDetailView(DetailPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context.update(neighbours(article))
+        for name in ("previous_article", "next_article", "related_articles"):
+            context[name] = self.parts[name]
         context["preview"] = not article.is_public()
         return context
 
@@ -145,26 +192,22 @@ def neighbours(article) -> dict:
     """The previous and next public articles and the latest related ones, the related
     leaving out the previous and next (a reader is not offered one article twice).
 
-    Two queries, run once per content generation (freshness.remember): the neighbours
-    by key on the public index, and the articles sharing a partner or an event.
+    Two queries: the neighbours by key on the public index, and the articles sharing a
+    partner or an event.
     """
-
-    def compute():
-        public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
-        key = (article.publish_at, article.pk)
-        previous = public.before(*key).newest_first().values("pk")[:1]
-        following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]
-        # Scalar subqueries: each runs once, then the rows are fetched by primary key.
-        rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
-        related = (
-            public.sharing_links_with(article)
-            .exclude(pk__in=[row.pk for row in rows])
-            .newest_first()[:RELATED_ARTICLES]
-        )
-        return {
-            "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
-            "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),
-            "related_articles": list(related),
-        }
-
-    return remember(f"article-neighbours:{article.pk}", compute)
+    public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
+    key = (article.publish_at, article.pk)
+    previous = public.before(*key).newest_first().values("pk")[:1]
+    following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]
+    # Scalar subqueries: each runs once, then the rows are fetched by primary key.
+    rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
+    related = (
+        public.sharing_links_with(article)
+        .exclude(pk__in=[row.pk for row in rows])
+        .newest_first()[:RELATED_ARTICLES]
+    )
+    return {
+        "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
+        "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),
+        "related_articles": list(related),
+    }

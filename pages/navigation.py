@@ -46,8 +46,13 @@ def menu(name: str, known_only: bool = False) -> list[Page]:
     """The public pages in menu ``name`` ("main" or "footer"), in their order. With
     ``known_only``, only if they are remembered already, else none (the 404 page, which
     costs no query, shows the menus most of the time, and never a wrong one)."""
+    return menus(known_only).get(name, [])
+
+
+def menus(known_only: bool = False) -> dict[str, list[Page]]:
+    """Every menu's public pages (see ``menu``)."""
     found = remembered("pages-directory") if known_only else directory()
-    return found.menus.get(name, []) if found else []
+    return found.menus if found else {}
 
 
 def is_page(slug: str) -> bool:

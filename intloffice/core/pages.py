@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from . import provenance, structured_data
+from .freshness import remember
 from .provenance import State, Summary
 from .text import excerpt
 from .translated import shown_language
@@ -154,9 +155,13 @@ class DetailPage(PageMixin):
     @cached_property
     def translations(self) -> dict[str, Summary] | None:
         """language -> Summary of the object; None if its translations are not tracked."""
-        if not getattr(self.object, "translation_tracked", None):
+        obj = self.object
+        if not getattr(obj, "translation_tracked", None):
             return None
-        return provenance.states_for([self.object])[provenance.key(self.object)]
+        # Once per content generation (a save of the object starts one, and so does every
+        # write of states without one) and version of the object.
+        name = f"translations:{obj._meta.label}:{obj.pk}:{getattr(obj, 'version', '')}"
+        return remember(name, lambda: provenance.states_for([obj])[provenance.key(obj)])
 
     def get_content_languages(self):
         written = content_languages(self.object, self.title_field)

@@ -1,5 +1,6 @@
 """Text helpers shared by the parser, mention linking, search, feeds and templates."""
 
+import functools
 import html
 import re
 import unicodedata
@@ -36,6 +37,7 @@ WORD_JOINERS = "'’-"
 LOOSE_ENDS = " ,;:.-–—(«„“‘\"'、，；：。（《"
 
 
+@functools.lru_cache(maxsize=4096)  # excerpts ask about the same few thousand characters
 def is_wide(char: str) -> bool:
     """A character of a script written without spaces (Chinese, Japanese), and its
     full-width punctuation: each is a word of its own, about twice a Latin letter's width."""
@@ -63,7 +65,10 @@ def excerpt(text: str | None, limit: int) -> str:
     A single word longer than half the limit (a long address) is cut where it must be.
     """
     text = " ".join((text or "").split())
-    columns = [2 if is_wide(char) else 1 for char in text]
+    # Every character takes a column at least: what lies past the limit is never measured
+    # (a lead may be a whole article's text).
+    head = text[: limit + 1]
+    columns = [1] * len(head) if head.isascii() else [2 if is_wide(char) else 1 for char in head]
     if sum(columns) <= limit:
         return text
     room, end = limit - len(ELLIPSIS), 0

@@ -130,15 +130,16 @@ def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_que
     article.agreements.set([make_agreement(parties=orgs[:2]) for _ in range(count)])
     for _ in range(count):
         make_article(organizations=orgs[:1])
-    # Every view: the article, its tags, partners, people, events and agreements, and its
-    # translations' states. The first view after a change also finds the generation's next
-    # scheduled publication, and the previous, next and related articles, which are then
-    # kept for the generation.
+    # The first view after a change: the article, its tags, partners, people, events and
+    # agreements, its translations' states, the generation's next scheduled publication,
+    # and the previous, next and related articles. All but the article are then kept for
+    # the generation and the article's version (news.views.page_parts).
     with django_assert_max_num_queries(6 + 1 + 3):
         response = client.get(f"/en/news/{article.slug}/")
     assert response.status_code == 200
     assert response.text.count('href="/en/people/') == count
-    with django_assert_max_num_queries(6 + 1):
+    # Every later view, in any language: the article.
+    with django_assert_max_num_queries(1):
         response = client.get(f"/ru/news/{article.slug}/")
     assert response.text.count('href="/ru/people/') == count
     assert response.text.count('href="/ru/partners/agreements/') == count
@@ -180,3 +181,120 @@ def test_the_partner_filter_names_short_names_in_the_readers_language(client, se
     assert ">俄罗斯科学基金会（RSF）</option>" in chinese
     # A short name that is the name itself is not repeated.
     assert ">中俄工科大学联盟</option>" in chinese
+
+
+# --- What an article's page keeps between views (news.views.page_parts, {% picture %}) ---
+
+
+def article_pages(client, article) -> dict[str, str]:
+    pages = {code: client.get(f"/{code}/news/{article.slug}/") for code in LANGUAGES}
+    assert {response.status_code for response in pages.values()} == {200}
+    return {code: response.text for code, response in pages.items()}
+
+
+def picture_of(html: str) -> str:
+    return re.search(r"<picture>.*?</picture>", html, re.S).group(0)
+
+
+def a_picture(name: str, colour: str):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from intloffice.core.images import normalised
+
+    output = BytesIO()
+    Image.new("RGB", (900, 600), colour).save(output, "JPEG")
+    return normalised(SimpleUploadedFile(name, output.getvalue(), "image/jpeg"))
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 600])
+def test_an_edit_of_an_article_is_on_its_page_at_once_in_every_language(
+    client, db, settings, tmp_path, page_cache_seconds
+):
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    settings.MEDIA_ROOT = tmp_path
+    partner = make_organization(name_en="Old Partner", name_ru="Старый партнёр")
+    article = make_article(
+        title_en="Old title",
+        title_ru="Старый заголовок",
+        title_zh_hans="旧标题",
+        body_en="<p>Old English body.</p>",
+        body_ru="<p>Старый русский текст.</p>",
+        organizations=[partner],
+        image=a_picture("first.jpg", "red"),
+        image_alt_en="A red square",
+        image_alt_ru="Красный квадрат",
+    )
+    before = article_pages(client, article)
+    first_picture = article.image.name.rsplit(".", 1)[0]
+    assert all(first_picture in html for html in before.values())
+    assert "Old title" in before["en"] and "Старый заголовок" in before["ru"]
+    assert "旧标题" in before["zh-hans"]
+
+    article.title_en = "New title"
+    article.body_en = "<p>New English body.</p>"
+    article.title_ru = "Новый заголовок"
+    article.body_ru = "<p>Новый русский текст.</p>"
+    article.title_zh_hans = "新标题"
+    article.body_zh_hans = "<p>新的中文正文。</p>"
+    article.image = a_picture("second.jpg", "blue")
+    article.image_alt_en = "A blue square"
+    article.save()
+    partner.name_en, partner.name_ru = "New Partner", "Новый партнёр"
+    partner.save()
+    second_picture = article.image.name.rsplit(".", 1)[0]
+    after = article_pages(client, article)
+
+    expected = {
+        "en": ["New title", "New English body.", "A blue square", "New Partner"],
+        "ru": ["Новый заголовок", "Новый русский текст.", "Красный квадрат", "Новый партнёр"],
+        "zh-hans": ["新标题", "新的中文正文。", "A blue square", "New Partner"],
+    }
+    for code, texts in expected.items():
+        for text in texts:
+            assert text in after[code], (code, text)
+        assert second_picture in after[code] and first_picture not in after[code]
+        # The renditions too (named by sorl-thumbnail, not after the stored file).
+        assert picture_of(after[code]) != picture_of(before[code])
+        for old in ("Old title", "Старый заголовок", "旧标题", "Old English body", "Old Partner"):
+            assert old not in after[code], (code, old)
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 600])
+def test_an_article_page_never_shows_another_languages_text(
+    client, db, settings, page_cache_seconds
+):
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    partner = make_organization(name_en="Partner in English", name_ru="Партнёр по-русски")
+    other = make_article(title_en="Other in English", title_ru="Другая по-русски")
+    article = make_article(
+        title_en="Title in English",
+        title_ru="Заголовок по-русски",
+        title_zh_hans="中文标题",
+        summary_en="Summary in English.",
+        summary_ru="Аннотация по-русски.",
+        summary_zh_hans="中文摘要。",
+        organizations=[partner],
+        publish_at=other.publish_at + dt.timedelta(hours=1),
+    )
+    # Viewed in one language first, then in each of the others, then again: every view
+    # shows its own language's texts only, the links' and neighbours' too.
+    for code in ["ru", "en", "zh-hans", "ru", "en"]:
+        html = client.get(f"/{code}/news/{article.slug}/").text
+        russian = code == "ru"
+        assert ("Заголовок по-русски" in html) == russian
+        assert ("Аннотация по-русски." in html) == russian
+        assert ("Партнёр по-русски" in html) == russian
+        assert ("Другая по-русски" in html) == russian
+        assert ("Title in English" in html) == (code == "en")
+        assert ("中文标题" in html) == (code == "zh-hans")
+        assert f'href="/{code}/news/{other.slug}/"' in html
+
+
+def test_a_partners_link_made_after_a_view_is_on_the_article_page(client, db):
+    article = make_article()
+    assert "Linked later" not in client.get(f"/en/news/{article.slug}/").text
+    article.organizations.add(make_organization(name_en="Linked later"))
+    assert "Linked later" in client.get(f"/en/news/{article.slug}/").text

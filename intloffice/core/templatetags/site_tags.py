@@ -1,9 +1,11 @@
+import hashlib
 import json
 import logging
 from itertools import pairwise
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -169,7 +171,17 @@ def monogram(organization):
 def translated_path(context, language_code):
     """This page's address in another language (slugs are the same in every language)."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language_code)
+    return translated(request, request.get_full_path(), language_code)
+
+
+def translated(request, path: str, language_code: str) -> str:
+    """``translate_url``, once per request for each address and language: the language
+    switcher and the hreflang links ask for the same ones (each costs a resolve and a
+    reverse)."""
+    known = request.__dict__.setdefault("_translated_paths", {})
+    if (path, language_code) not in known:
+        known[path, language_code] = translate_url(path, language_code)
+    return known[path, language_code]
 
 
 @register.simple_tag
@@ -240,6 +252,36 @@ def srcset(renditions) -> str:
     return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in candidates)
 
 
+# A stored name is content-unique (a new picture gets a new name): what is kept under it
+# never goes stale. A day, so that a change of media storage or address settles by itself.
+RENDITIONS_SECONDS = 24 * 3600
+
+
+def renditions(image, widths: list[str], fallback: str) -> tuple[str, str, tuple]:
+    """The WebP and stored-format srcsets of ``image`` at ``widths``, and the middle
+    stored rendition's URL, width and height: six sorl-thumbnail look-ups (each a read of
+    its key-value store), made once per stored file rather than once per page view."""
+    key = (
+        "renditions:"
+        + hashlib.sha256(f"{image.name}|{','.join(widths)}|{fallback}".encode()).hexdigest()
+    )
+    kept = cache.get(key)
+    if kept is None:
+        webp = [
+            get_thumbnail(image, width, format="WEBP", quality=80, upscale=False)
+            for width in widths
+        ]
+        stored = [
+            get_thumbnail(image, width, format=fallback, quality=85, upscale=False)
+            for width in widths
+        ]
+        # A rendition of a file gone from storage has no size: reading it fails here.
+        img = stored[1]
+        kept = (srcset(webp), srcset(stored), (img.url, img.width, img.height))
+        cache.set(key, kept, RENDITIONS_SECONDS)
+    return kept
+
+
 @register.simple_tag
 def picture(
     obj,
@@ -269,18 +311,9 @@ def picture(
     widths = [str(width) for width in (small, medium, large)]
     fallback = "PNG" if image.name.lower().endswith(".png") else "JPEG"
     try:
-        webp = [
-            get_thumbnail(image, width, format="WEBP", quality=80, upscale=False)
-            for width in widths
-        ]
-        stored = [
-            get_thumbnail(image, width, format=fallback, quality=85, upscale=False)
-            for width in widths
-        ]
-        # A rendition of a file gone from storage has no size: reading it fails here.
-        webp_srcset, stored_srcset = srcset(webp), srcset(stored)
-        img = stored[1]
-        img_width, img_height = img.width, img.height
+        webp_srcset, stored_srcset, (img_url, img_width, img_height) = renditions(
+            image, widths, fallback
+        )
     except Exception:
         # As sorl's own tag does: a file gone from storage (a revision put back from
         # History) must not take the page down; the page shows no picture instead.
@@ -295,7 +328,7 @@ def picture(
         ' decoding="async">\n</picture>',
         webp_srcset,
         sizes,
-        img.url,
+        img_url,
         stored_srcset,
         sizes,
         img_width,
@@ -378,7 +411,7 @@ def alternate_links(context):
     path = request.path
 
     def href(code):
-        return request.build_absolute_uri(translate_url(path, code))
+        return request.build_absolute_uri(translated(request, path, code))
 
     # The site's default language, else the original's (a page about one object), else
     # the first one there is.
