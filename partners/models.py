@@ -634,25 +634,33 @@ class Event(Entity):
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
-        event._schedule_loaded = event._schedule()
+        # As read, unprepared: every event read passes here (a calendar reads hundreds),
+        # and only a save compares them.
+        event._schedule_loaded = dict(zip(field_names, values, strict=True))
         return event
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         super().refresh_from_db(using, fields, from_queryset)
         loaded = getattr(self, "_schedule_loaded", {})
-        self._schedule_loaded = {**loaded, **self._schedule(fields)}
+        self._schedule_loaded = {**loaded, **self._schedule_held(fields)}
 
-    def _schedule(self, fields=None) -> dict:
-        """The time, place and status as they would be stored: of the fields loaded (a
+    def _schedule_held(self, fields=None) -> dict:
+        """The time, place and status as this object holds them: of the fields loaded (a
         deferred field is not read, which would cost a query), or of ``fields``."""
         deferred = self.get_deferred_fields()
-        values = {}
-        for name in self.SCHEDULE_FIELDS:
-            if name in deferred or (fields is not None and name not in fields):
-                continue
-            field = self._meta.get_field(name)
-            values[name] = field.get_prep_value(field.value_from_object(self))
-        return values
+        return {
+            name: getattr(self, name)
+            for name in self.SCHEDULE_FIELDS
+            if name not in deferred and (fields is None or name in fields)
+        }
+
+    def _schedule_stored(self, values: dict) -> dict:
+        """The time, place and status among ``values`` as the database stores them."""
+        return {
+            name: self._meta.get_field(name).get_prep_value(values[name])
+            for name in self.SCHEDULE_FIELDS
+            if name in values
+        }
 
     def save(self, *args, **kwargs):
         """Raises ``sequence`` when the time, place or status changed since the event was
@@ -663,9 +671,10 @@ class Event(Entity):
         update_fields = kwargs.get("update_fields")
         loaded = getattr(self, "_schedule_loaded", None)
         if loaded and not self._state.adding:
-            now = self._schedule(update_fields)
+            before = self._schedule_stored(loaded)
+            now = self._schedule_stored(self._schedule_held(update_fields))
             changed = {
-                name for name, value in now.items() if name in loaded and loaded[name] != value
+                name for name, value in now.items() if name in before and before[name] != value
             }
             if changed:
                 self.sequence += 1
@@ -674,7 +683,7 @@ class Event(Entity):
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "sequence", "previous_start"}
         super().save(*args, **kwargs)
-        self._schedule_loaded = {**(loaded or {}), **self._schedule(update_fields)}
+        self._schedule_loaded = {**(loaded or {}), **self._schedule_held(update_fields)}
 
     def delegation(self) -> tuple[list, list]:
         """The participations of the visiting delegation (people who came on behalf of a
