@@ -16,7 +16,7 @@ class AgreementsConfig(AppConfig):
         # The agreements list and pages, partner pages, articles and search show them; an
         # agreement comes into force, expires or ends early at midnight by itself.
         freshness.watch(Agreement, AgreementParty)
-        freshness.changes_by_itself(Agreement.objects.next_change)
+        freshness.changes_by_itself(Agreement, Agreement.objects.next_change)
         # A WebSub hub, if there is one, hears of every committed change to what the feeds
         # show (intloffice.core.websub).
         pre_save.connect(feeds.agreement_changing, sender=Agreement, dispatch_uid="websub-before")

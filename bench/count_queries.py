@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from intloffice.core.freshness import new_generation  # noqa: E402
+from intloffice.core.freshness import everything_changed  # noqa: E402
 
 client = Client(SERVER_NAME="127.0.0.1")
 
@@ -34,6 +34,6 @@ def queries(url: str) -> int | str:
 counts = {}
 for url in sys.argv[1:]:
     client.get(url)  # per-process state (translations, URL resolvers)
-    new_generation()
+    everything_changed()
     counts[url] = [queries(url), queries(url)]
 print(json.dumps(counts))

@@ -20,8 +20,11 @@ class NewsConfig(AppConfig):
 
         # Public pages show articles, their categories and tags, and their links to
         # partners, people and events; a scheduled article goes live by itself.
-        freshness.watch(Article, Category, Tag)
-        freshness.changes_by_itself(Article.objects.next_publication)
+        freshness.watch(Category, Tag)
+        # Editing only an article's text or picture moves it in no list: that renews the
+        # pages showing it, not every page listing articles.
+        freshness.watch(Article, display_only=Article.DISPLAY_ONLY)
+        freshness.changes_by_itself(Article, Article.objects.next_publication)
 
         # A WebSub hub, if there is one, hears of every committed change to what the feeds
         # show (intloffice.core.websub); the importer tells it once per import.

@@ -32,7 +32,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from intloffice.core import provenance, websub
 from intloffice.core.audit import CommandLine
-from intloffice.core.freshness import content_changed
+from intloffice.core.freshness import kinds_changed
 from intloffice.core.slugs import make_slug, with_suffix
 from intloffice.core.translated import localized_fields
 
@@ -289,12 +289,12 @@ class Importer:
                     report.failures.append((str(source.path), f"database refused it: {error}"))
                     continue
                 self.add(report, counts)
-            content_changed()
+            kinds_changed(Article)
             return
         self.add(report, counts)
         if counts[0] or counts[1]:
             # Bulk writes send no signals: the committed batch renews cached pages itself.
-            content_changed()
+            kinds_changed(Article)
 
     @staticmethod
     def add(report: ImportReport, counts: tuple[int, int, int]) -> None:
@@ -525,7 +525,7 @@ def import_articles(
         report.rolled_back = True
     else:
         if strict and not dry_run and (report.created or report.updated):
-            content_changed()
+            kinds_changed(Article)
         if importer.feeds_changed:
             websub.announce(feeds.addresses(importer.partners_in_feeds))
     importer.keep_statistics(report, final=True)

@@ -23,7 +23,7 @@ from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
 from agreements.models import Agreement
-from intloffice.core.freshness import content_changed
+from intloffice.core.freshness import kinds_changed
 from intloffice.core.text import CJK_CHARACTERS, html_to_text, split_aliases
 from intloffice.core.translated import localized_fields
 from partners.models import Event, Organization, Person
@@ -149,5 +149,5 @@ def link_all_articles(batch_size: int = 500) -> int:
     if batch:
         replace_links(batch)
         count += len(batch)
-    content_changed()  # links are shown on partner, person and event pages
+    kinds_changed(Article)  # links are shown on partner, person and event pages
     return count

@@ -24,6 +24,7 @@ from intloffice.core.images import ProcessedImageField
 from intloffice.core.models import TimeStamped, Versioned, optional_link
 from intloffice.core.search import Indexed
 from intloffice.core.text import html_to_text
+from intloffice.core.translated import localized_fields
 from intloffice.core.workflow import Publishable, Status, StepNote, WorkflowQuerySet
 from partners.models import Event, Organization, Person
 
@@ -94,6 +95,12 @@ class ArticleQuerySet(WorkflowQuerySet):
         counts on its index page)."""
         return getattr(self, ATTENTION[key].method)()
 
+    def headings(self):
+        """Rows for a link or a list entry: every column but the long text. (Reading all
+        the others lets core.dependencies see rows built, so a page with none of them is
+        not renewed by every edit of an article's text.)"""
+        return self.defer(*localized_fields("summary", "body"))
+
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
@@ -145,6 +152,23 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 class Article(Publishable, TimeStamped, Versioned):
     # Its place in the workflow (news.workflow): the shared choices, named as before.
     Status = Status
+    # What no public list filters, orders or counts by (core.freshness.watch): editing
+    # only these renews the pages that show the article, not every list of articles.
+    DISPLAY_ONLY = (
+        "title",
+        "summary",
+        "body",
+        "byline",
+        "image",
+        "image_alt",
+        "image_decorative",
+        "image_caption",
+        "image_credit",
+        "source_url",
+        "search_vector",
+        "updated_at",
+        "version",
+    )
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(

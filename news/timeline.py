@@ -3,7 +3,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intloffice.core.translated import localized_fields
 from partners import timeline
 from partners.models import Event
 
@@ -18,7 +17,7 @@ def articles(organization, limit: int) -> list[timeline.Entry]:
         .filter(organizations=organization)
         .newest_first()
         # What an entry shows: the title in each language, not the body.
-        .only("slug", "status", "publish_at", *localized_fields("title"))[:limit]
+        .headings()[:limit]
     )
     events: dict[int, list] = {}
     links = Article.events.through.objects.filter(article_id__in=[a.pk for a in found])

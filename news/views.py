@@ -7,9 +7,8 @@ from django.views.generic import DetailView, ListView
 
 from agreements.models import Agreement
 from intloffice.core import provenance, structured_data
-from intloffice.core.freshness import remember
+from intloffice.core.freshness import remember, uses
 from intloffice.core.pages import DetailPage, PageMixin, home_crumb, shortened
-from intloffice.core.translated import localized_fields
 from partners.models import Event, Organization, Person
 
 from .models import Article, Category, Tag
@@ -71,14 +70,14 @@ def page_parts(article) -> dict:
     its translations' states, and the previous, next and related articles (see
     ``neighbours``). The same in every language and for staff previewing it.
 
-    Eight queries, run once per content generation (freshness.remember) and version of
-    the article: the generation ends on any change to what these show (a partner renamed,
-    an agreement made private or expiring, a translation's state, another article
-    published); the version and time of the last save make an edited article's key a new
-    one, whatever the generation does.
+    Eight queries, run once per version of the article and kept until something they
+    read changes (freshness.remember: a partner renamed, an agreement made private or
+    expiring, a translation's state, another article published); the version and time
+    of the last save make an edited article's key a new one.
     """
 
     def compute():
+        uses(article)  # its translations' states are written without a save
         prefetch_related_objects([article], *links())
         return {
             "links": {name: list(qs) for name, qs in article._prefetched_objects_cache.items()},
@@ -195,7 +194,7 @@ def neighbours(article) -> dict:
     Two queries: the neighbours by key on the public index, and the articles sharing a
     partner or an event.
     """
-    public = Article.objects.published().only("slug", *localized_fields("title"), "publish_at")
+    public = Article.objects.published().headings()
     key = (article.publish_at, article.pk)
     previous = public.before(*key).newest_first().values("pk")[:1]
     following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]

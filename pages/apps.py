@@ -17,4 +17,4 @@ class PagesConfig(AppConfig):
         # Every public page shows the menus; the Contacts page shows the staff; a
         # scheduled page goes live (and into the menus) by itself.
         freshness.watch(Page, StaffMember)
-        freshness.changes_by_itself(Page.objects.next_publication)
+        freshness.changes_by_itself(Page, Page.objects.next_publication)

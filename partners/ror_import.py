@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from modeltranslation.utils import build_localized_fieldname
 
+from intloffice.core import freshness
 from intloffice.core.audit import CommandLine, changed
 from intloffice.core.slugs import unique_slug
 
@@ -176,6 +177,7 @@ def import_record(record: RorRecord) -> Outcome:
     names = new_names(organization, record)
     if names:
         OrganizationName.objects.bulk_create(names)
+        freshness.kinds_changed(OrganizationName)  # no signal: pages show the names
         Organization.objects.filter(pk=organization.pk).refresh_aliases()
         filler.filled.append(f"{len(names)} other name(s)")
     action = "created" if created else "updated" if filler.filled else "unchanged"

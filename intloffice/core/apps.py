@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Connect the login receivers (those of logins after axes': see answer_with_429).
-        from . import audit, logins, provenance  # noqa: F401
+        from . import audit, dependencies, logins, provenance  # noqa: F401
         from .search import register_sqlite_functions
 
         # Search vectors need no receiver: on PostgreSQL a trigger per table computes each
@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         # core/search.py); SQLite stores none. Its fallback matches in a Python function
         # each connection must know.
         connection_created.connect(register_sqlite_functions, dispatch_uid="search-sqlite")
+        # Every query reports the tables it reads to the page being recorded, if any
+        # (intloffice/core/dependencies.py).
+        connection_created.connect(dependencies.install_on, dispatch_uid="dependencies")
         # Each tracked translation's state follows its text in the save's own transaction.
         for model in provenance.tracked_models():
             post_save.connect(

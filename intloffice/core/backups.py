@@ -717,10 +717,10 @@ def restore(
 
 def _new_page_generation() -> list[str]:
     """Pages cached before the restore show the old content: start a new generation."""
-    from .freshness import new_generation
+    from .freshness import everything_changed
 
     try:
-        new_generation()
+        everything_changed()
     except Exception as error:  # the restore itself succeeded; say what is left to do
         return [f"The page cache could not be reset ({_first_line(error)}): clear it."]
     return []

@@ -1,11 +1,11 @@
 """Whole pages for anonymous readers, kept in the cache and made fresh exactly when needed.
 
-Every cached page's key holds the current *generation*. Any change to what public pages
-show (an article, partner, person, event, category, tag or their links, from the admin,
-the importer or anywhere else) starts a new generation, so every page in every language
-is fresh at once: nothing has to know which pages an object appears on. A scheduled
-article needs no write to go live, so the generation also ends by itself at the next
-scheduled publication time.
+A cached page (and a value derived from content, kept with ``remember``) carries the tags
+of what it read, and a change makes stale only the entries that read what it touched
+(intloffice/core/dependencies.py says how reads and changes are told apart). Editing an
+article's text renews its own page in every language and the lists, feeds and pages that
+show it; every other page stays cached. A scheduled article needs no write to go live:
+its lists go stale by themselves at its minute.
 
 Signed-in staff (and so previews) are never served from or stored in the cache. A
 session cookie alone does not bypass it, since anyone can send one: signing in also sets
@@ -15,152 +15,211 @@ one go past the cache. A view lists the query parameters its page reads in
 rendered, so ``?x=1`` and ``?x=2`` are one page, not two cache entries.
 
 Each app says what its pages show with ``watch()``, and what changes by itself with
-``changes_by_itself()``, in its AppConfig.ready().
+``changes_by_itself()``, in its AppConfig.ready(). Bulk writes, which send no signals,
+say what they changed with ``kinds_changed()`` or ``rows_changed()``.
 
 Works the same with local memory and with Redis (shared by every app server). When Redis
 does not answer, pages are served uncached (see intloffice/core/cache.py), and when it is back
-the first process that saw it away starts a new generation: a change made meanwhile could
-not reach the cache.
+the first process that saw it away starts a new epoch: a change made meanwhile could not
+reach the cache.
 """
 
 import copy
 import hashlib
-import time
-import uuid
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_response_headers
 
-GENERATION_KEY = "pages:generation"
-NEXT_CHANGE_KEY = "pages:next-change"
+from . import dependencies
+from .dependencies import cache_available, everything_changed  # noqa: F401
+
 # The JSON API (/api/) shows the same content as the pages, and changes with them.
 CACHED_PREFIXES = (*(f"/{code}/" for code, _name in settings.LANGUAGES), "/sitemap", "/api/")
 CACHED_PATHS = {"/robots.txt"}
-# Derived values outlive no generation; this only bounds what an idle site keeps.
+# Derived values are exact while kept; this only bounds what an idle site keeps.
 DERIVED_SECONDS = 24 * 3600
+DERIVED_PREFIX = "derived:"
 
 
-# Functions that say when public pages next change by themselves (a scheduled article
-# going live): a datetime, or None. Apps add theirs with changes_by_itself().
-_next_changes: list = []
+def changes_by_itself(model: type[Model], next_change) -> None:
+    """Register a function returning when ``model``'s public lists next change without a
+    write (a scheduled article going live): a datetime, or None."""
+    dependencies.changes_by_itself(model, next_change)
 
 
-def changes_by_itself(next_change) -> None:
-    """Register a function returning when content next changes without a write."""
-    if next_change not in _next_changes:
-        _next_changes.append(next_change)
+def watch(*models: type[Model], display_only: tuple[str, ...] = ()) -> None:
+    """Record which pages read these models, and make those pages stale when a row (or a
+    many-to-many link the models declare) is saved or deleted. Each app calls this for
+    what its pages show.
 
-
-def watch(*models: type[Model]) -> None:
-    """Start a new generation whenever a row of these models (or of the many-to-many links
-    they declare) is saved or deleted. Each app calls this for what its pages show."""
+    ``display_only`` names fields whose change moves a row in no list (no filter, order
+    or count reads them): editing only those renews the pages that showed that row.
+    """
     for model in models:
+        info = dependencies.register(model, display_only)
         label = model._meta.label
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-save-{label}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-del-{label}")
+        for sender in dependencies.proxies_of(model):
+            uid = sender._meta.label
+            if info.display_columns:
+                pre_save.connect(note_move, sender=sender, dispatch_uid=f"pages-move-{uid}")
+            post_save.connect(row_saved, sender=sender, dispatch_uid=f"pages-save-{uid}")
+            post_delete.connect(row_deleted, sender=sender, dispatch_uid=f"pages-del-{uid}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             if through._meta.auto_created:
                 m2m_changed.connect(
-                    content_changed,
-                    sender=through,
-                    dispatch_uid=f"pages-m2m-{through._meta.label}",
+                    links_changed, sender=through, dispatch_uid=f"pages-m2m-{label}-{field.name}"
                 )
 
 
-def new_generation() -> str:
-    """Start a new generation: every cached page is stale from now on."""
-    generation = uuid.uuid4().hex[:16]
-    upcoming = [when for next_change in _next_changes if (when := next_change())]
-    cache.set_many(
-        {
-            GENERATION_KEY: generation,
-            NEXT_CHANGE_KEY: min(upcoming).timestamp() if upcoming else 0,
-        },
-        timeout=None,
+def note_move(sender, instance, update_fields=None, using="default", **kwargs) -> None:
+    """Before a save: whether it changes more than display-only fields (one query)."""
+    info = dependencies.watched(sender)
+    if instance._state.adding or instance.pk is None:
+        instance._moves_in_lists = True
+        return
+    if update_fields is not None:
+        names = {sender._meta.get_field(name).attname for name in update_fields}
+        if names <= info.display_attnames:
+            instance._moves_in_lists = False
+            return
+    fields = [sender._meta.get_field(name) for name in info.membership_names]
+    stored = (
+        sender._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values_list(*(field.attname for field in fields))
+        .first()
     )
-    return generation
+    instance._moves_in_lists = stored is None or any(
+        field.get_prep_value(getattr(instance, field.attname)) != field.get_prep_value(old)
+        for field, old in zip(fields, stored, strict=True)
+    )
 
 
-def cache_available() -> bool:
-    """False while this process skips an unreachable cache (local memory always answers)."""
-    return getattr(cache, "available", True)
+def row_saved(sender, instance, created=False, using="default", **kwargs) -> None:
+    info = dependencies.watched(sender)
+    tags = {info.any_tag, info.row_tag(instance.pk)}
+    if created or not info.display_columns or getattr(instance, "_moves_in_lists", True):
+        tags.add(info.set_tag)
+    instance.__dict__.pop("_moves_in_lists", None)
+    dependencies.changed(tags, using)
 
 
-_recoveries_seen = 0
+def row_deleted(sender, instance, using="default", **kwargs) -> None:
+    info = dependencies.watched(sender)
+    dependencies.changed({info.any_tag, info.set_tag, info.row_tag(instance.pk)}, using)
 
 
-def current_generation() -> str:
-    global _recoveries_seen
-    if not cache_available():
-        # Nothing can be read or kept: a throwaway key, without asking the database.
-        return uuid.uuid4().hex[:16]
-    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-    generation = values.get(GENERATION_KEY)
-    next_change = values.get(NEXT_CHANGE_KEY) or 0
-    recoveries = getattr(cache, "recoveries", 0)
-    if (
-        generation is None
-        or (next_change and time.time() >= next_change)
-        or recoveries != _recoveries_seen
-    ):
-        _recoveries_seen = recoveries
-        generation = new_generation()
-    return generation
+def links_changed(sender, instance, action, model, pk_set, using="default", **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if action != "post_clear" and not pk_set:
+        return
+    tags = set()
+    for end in (type(instance), model):
+        if info := dependencies.watched(end):
+            tags |= {info.set_tag, info.any_tag}
+    dependencies.changed(tags, using)
 
 
-def derived_key(name: str) -> str:
-    """The cache key of a derived value in the current generation."""
-    return f"derived:{current_generation()}:{name}"
+def kinds_changed(*models: type[Model]) -> None:
+    """For bulk writers: rows of these models were added, removed, edited or re-linked."""
+    tags = set()
+    for model in models:
+        if (info := dependencies.watched(model)) is None:
+            everything_changed()
+            return
+        tags |= {info.set_tag, info.any_tag}
+    dependencies.changed(tags)
+
+
+def rows_changed(model: type[Model], pks) -> None:
+    """For bulk writers: what these rows show changed (their translations' states, say),
+    not which lists they are in."""
+    info = dependencies.watched(model)
+    if info is None:  # shown nowhere we know of: assume everywhere
+        everything_changed()
+        return
+    if info.display_columns:
+        tags = {info.any_tag, *(info.row_tag(pk) for pk in pks)}
+    else:
+        tags = {info.any_tag, info.set_tag}
+    dependencies.changed(tags)
+
+
+def content_changed(**kwargs) -> None:
+    """For writers that cannot say what they changed: every page is stale."""
+    everything_changed()
 
 
 def remember(name: str, compute):
     """A value derived from public content (filter choices, page boundaries, counts),
-    computed once per generation and shared by every worker.
+    computed once and shared by every worker until something it read changes.
 
     Unlike whole pages it is kept even when the page cache is off: it is exact for the
-    same reason (a change starts a new generation), and costs one cache read.
+    same reason, and costs one cache read (two after a change elsewhere).
     """
-    key = derived_key(name)
-    value = cache.get(key)
-    if value is None:
+    key = DERIVED_PREFIX + name
+    epoch, clock, values = dependencies.read_state([key])
+    found = values.get(key)
+    if found is not None and dependencies.fresh(found, epoch, clock):
+        dependencies.record(found[2])
+        return found[3]
+    with dependencies.recording(epoch, clock) as rec:
         value = compute()
-        cache.set(key, value, DERIVED_SECONDS)
+    cache.set(key, (*dependencies.stamp(rec), value), DERIVED_SECONDS)
     return value
 
 
-def known_generation() -> str | None:
-    """The current generation if one is running, else None: never starts one (a query for
-    the next scheduled change), for pages that must cost no database work (the 404 page)."""
-    if not cache_available():
-        return None
-    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-    next_change = values.get(NEXT_CHANGE_KEY) or 0
-    if next_change and time.time() >= next_change:
-        return None
-    return values.get(GENERATION_KEY)
-
-
 def remembered(name: str):
-    """What ``remember(name, ...)`` keeps in the current generation, or None when it is not
-    kept: computes nothing and starts no generation."""
-    generation = known_generation()
-    if generation is None:
+    """What ``remember(name, ...)`` keeps, if it is kept and exact, else None: computes
+    nothing and asks nothing of the database."""
+    state = dependencies.known_state()
+    if state is None:
         return None
-    return cache.get(f"derived:{generation}:{name}")
+    found = cache.get(DERIVED_PREFIX + name)
+    if found is None or not dependencies.fresh(found, *state):
+        return None
+    dependencies.record(found[2])
+    return found[3]
 
 
-def content_changed(**kwargs) -> None:
-    """Signal receiver (and plain function for bulk writers): public pages changed."""
-    new_generation()
+@contextmanager
+def computing():
+    """Record what the block reads, for values kept with ``keep``."""
+    epoch, clock, _values = dependencies.read_state()
+    with dependencies.recording(epoch, clock) as rec:
+        yield rec
+
+
+def keep(rec, values: dict) -> None:
+    """Keep derived values computed in ``computing()``, each fresh while ``remember``'s
+    would be (read them with ``remembered``)."""
+    stamp = dependencies.stamp(rec)
+    cache.set_many(
+        {DERIVED_PREFIX + name: (*stamp, value) for name, value in values.items()},
+        DERIVED_SECONDS,
+    )
+
+
+def uses(obj: Model) -> None:
+    """Inside ``remember``'s compute: the value shows ``obj``, passed in rather than read."""
+    dependencies.uses(obj)
+
+
+def known_state() -> tuple[str, int] | None:
+    """Changes whenever any content does; None if nothing is known yet (see
+    dependencies.known_state)."""
+    return dependencies.known_state()
 
 
 def cacheable_request(request) -> bool:
@@ -223,10 +282,10 @@ def keep_read_parameters(request, names: tuple[str, ...]) -> None:
     request.META["QUERY_STRING"] = query.urlencode()
 
 
-def page_key(request, generation: str) -> str:
+def page_key(request) -> str:
     # Scheme and host too: absolute links (feeds, sitemap) differ between them.
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-    return f"page:{generation}:{request.method}:{digest}"
+    return f"page:{request.method}:{digest}"
 
 
 # Signed-in marker: set when a signed-in reader's request passes, removed when it finds
@@ -302,12 +361,15 @@ class PageCacheMiddleware:
         if names is None:  # a 404 at any address: nothing to look up, nothing to keep
             return self.get_response(request)
         keep_read_parameters(request, names)
-        key = page_key(request, current_generation())
-        response = cache.get(key)
-        if response is not None:
+        key = page_key(request)
+        epoch, clock, values = dependencies.read_state([key])
+        found = values.get(key)
+        if found is not None and dependencies.fresh(found, epoch, clock):
+            response = found[3]
             response["X-Page-Cache"] = "hit"
             return response
-        response = self.get_response(request)
+        with dependencies.recording(epoch, clock) as rec:
+            response = self.get_response(request)
         if cacheable_response(request, response):
             # Browsers and proxies revalidate (ETag) rather than keep their own copy.
             patch_response_headers(response, cache_timeout=0)
@@ -315,6 +377,6 @@ class PageCacheMiddleware:
             if response.cookies:  # this client's made-up session cookie: not for everyone
                 stored = copy.copy(response)
                 stored.cookies = SimpleCookie()
-            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (*dependencies.stamp(rec), stored), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

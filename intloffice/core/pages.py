@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from . import provenance, structured_data
-from .freshness import remember
+from .freshness import remember, uses
 from .provenance import State, Summary
 from .text import excerpt
 from .translated import shown_language
@@ -158,10 +158,15 @@ class DetailPage(PageMixin):
         obj = self.object
         if not getattr(obj, "translation_tracked", None):
             return None
-        # Once per content generation (a save of the object starts one, and so does every
-        # write of states without one) and version of the object.
+        # Once per version of the object, until its row changes (a save does, and so does
+        # every write of states without one: freshness.rows_changed).
         name = f"translations:{obj._meta.label}:{obj.pk}:{getattr(obj, 'version', '')}"
-        return remember(name, lambda: provenance.states_for([obj])[provenance.key(obj)])
+
+        def compute():
+            uses(obj)
+            return provenance.states_for([obj])[provenance.key(obj)]
+
+        return remember(name, compute)
 
     def get_content_languages(self):
         written = content_languages(self.object, self.title_field)

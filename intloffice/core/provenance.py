@@ -481,6 +481,7 @@ def store_drafts(drafts: Iterable[tuple[Wanted, str]]) -> int:
         if text.strip():
             by_model[item.model][(item.pk, item.field, item.language)] = (item.digest, text)
     kept = []
+    drafted = defaultdict(set)
     now = timezone.now()
     with transaction.atomic(using=router.db_for_write(TranslationState)):
         for model, wanted_here in by_model.items():
@@ -497,10 +498,11 @@ def store_drafts(drafts: Iterable[tuple[Wanted, str]]) -> int:
                 if made_from and made_from == row.seen_source_digest:
                     row.state, row.draft, row.changed_at = State.MACHINE, text, now
                     kept.append(row)
+                    drafted[model].add(row.object_id)
         TranslationState.objects.bulk_update(kept, ["state", "draft", "changed_at"])
-    if kept:
-        # No save, so no signal: a page stops advertising a language whose field is a draft.
-        freshness.content_changed()
+    # No save, so no signal: a page stops advertising a language whose field is a draft.
+    for model, pks in drafted.items():
+        freshness.rows_changed(model, pks)
     return len(kept)
 
 
@@ -535,7 +537,7 @@ def confirm(obj, language: str | None = None, fields: Iterable[str] | None = Non
     TranslationState.objects.bulk_update(changed, ["state", "source_digest", "draft", "changed_at"])
     if changed:
         # No save, so no signal: public pages say whether a translation is current.
-        freshness.content_changed()
+        freshness.rows_changed(type(obj), [obj.pk])
     return len(changed)
 
 

@@ -40,6 +40,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import freshness
 from .audit import audit
 
 
@@ -594,6 +595,7 @@ class WorkflowQuerySet(models.QuerySet):
         context = workflow.check_bulk("update", {workflow.PUBLISH})
         ids = list(self.values_list("pk", flat=True))
         count = super().update(**kwargs)
+        freshness.kinds_changed(self.model)  # no signal: say what changed
         changes = ", ".join(f"{name}={kwargs[name]}" for name in WORKFLOW_FIELDS if name in kwargs)
         workflow.record_bulk(context, f"set {changes} of", ids)
         return count
@@ -605,6 +607,7 @@ class WorkflowQuerySet(models.QuerySet):
         objs = list(objs)
         context = workflow.check_bulk("update", {workflow.PUBLISH})
         count = super().bulk_update(objs, fields, batch_size=batch_size)
+        freshness.kinds_changed(self.model)
         workflow.record_bulk(context, "update the status or date of", [o.pk for o in objs])
         return count
 
@@ -619,6 +622,7 @@ class WorkflowQuerySet(models.QuerySet):
                 governed.append((obj, state, needed))
         context = workflow.check_bulk("create", {needed for _obj, _state, needed in governed})
         created = super().bulk_create(objs, *args, **kwargs)
+        freshness.kinds_changed(self.model)
         by_move: dict[str, list[int]] = {}
         for obj, state, _needed in governed:
             by_move.setdefault(workflow.move_name(None, state), []).append(obj.pk)

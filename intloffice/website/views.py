@@ -129,7 +129,7 @@ def page_not_found(request, exception):
     """
     key = (get_language(), request.scheme, request.get_host(), timezone.now().year)
     # Made again when the content changes, or when the menus become known.
-    made_for = (freshness.known_generation(), navigation.directory_known())
+    made_for = (freshness.known_state(), navigation.directory_known())
     body, made_in = _not_found_pages.get(key, (None, None))
     if body is None or made_in != made_for:
         home = copy.copy(request)

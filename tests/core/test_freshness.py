@@ -476,3 +476,181 @@ def test_a_change_the_cache_refused_is_shown_when_it_accepts_writes_again(
 
 def test_sessions_do_not_live_in_the_cache():
     assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+# An edit renews only the pages that showed what it changed (core.dependencies).
+
+
+def cached(client, url) -> bool:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response["X-Page-Cache"] == "hit"
+
+
+@pytest.fixture
+def four_articles(seed_entities):
+    """Four articles a day apart, the newest first; only the newest names a partner."""
+    from partners.models import Organization
+
+    now = timezone.now()
+    oldest, older, newer, newest = (
+        make_article(title_en=f"Story {n}", publish_at=now - dt.timedelta(days=10 - n))
+        for n in range(4)
+    )
+    newest.organizations.add(Organization.objects.get(slug="aturc"))
+    return oldest, older, newer, newest
+
+
+def article_url(article, lang="{lang}"):
+    return f"/{lang}/news/{article.slug}/"
+
+
+def test_editing_an_articles_text_renews_its_pages_and_leaves_unrelated_ones_cached(
+    client, four_articles, django_assert_max_num_queries
+):
+    oldest, older, newer, newest = four_articles
+    page = make_organization(name_en="Partner in older news", slug="quiet-partner")
+    oldest.organizations.add(page)
+    showing = [
+        article_url(newest),
+        article_url(newer),  # shows the newest as its next article
+        "/{lang}/news/",
+        "/{lang}/",
+        "/{lang}/news/feed/",
+        "/{lang}/partners/aturc/",
+    ]
+    unrelated = [
+        article_url(oldest),  # its only neighbour is `older`
+        f"/{{lang}}/partners/{page.slug}/",
+        "/{lang}/events/",
+        "/{lang}/partners/",
+    ]
+    warm(client, showing + unrelated)
+    newest.title_en = "Story three, corrected"
+    newest.title_ru = "История три, исправлено"
+    newest.title_zh_hans = "第三个故事（更正）"
+    newest.save()
+    for lang in LANGUAGES:
+        for url in unrelated:
+            assert cached(client, url.format(lang=lang)), url.format(lang=lang)
+    expected = {
+        "en": "Story three, corrected",
+        "ru": "История три, исправлено",
+        "zh-hans": "第三个故事",
+    }
+    for lang in LANGUAGES:
+        for url in showing:
+            body = fetch(client, url.format(lang=lang)).content.decode()
+            assert expected[lang] in body, (url.format(lang=lang), expected[lang])
+    # The renewed pages are cached again, at no query.
+    with django_assert_max_num_queries(0):
+        assert cached(client, article_url(newest, "ru"))
+
+
+def test_a_text_edit_keeps_the_other_pages_of_the_list_cached(client, seed_entities):
+    now = timezone.now()
+    articles = [make_article(publish_at=now - dt.timedelta(hours=n)) for n in range(25)]
+    warm(client, ["/{lang}/news/", "/{lang}/news/?page=2"])
+    articles[0].summary_en = "A new lead for the first story"
+    articles[0].save()
+    for lang in LANGUAGES:
+        assert cached(client, f"/{lang}/news/?page=2")
+        assert not cached(client, f"/{lang}/news/")
+    assert "A new lead for the first story" in client.get("/en/news/").content.decode()
+
+
+def test_publishing_renews_every_list_of_articles_but_not_pages_without_them(
+    client, four_articles, admin_user
+):
+    from tests.factories import make_page
+
+    oldest = four_articles[0]
+    about = make_page(title_en="About the office")
+    lists = ["/{lang}/news/", "/{lang}/", "/{lang}/partners/aturc/", article_url(oldest)]
+    # A partner's page lists its articles (a new one may name it): only pages reading no
+    # article stay.
+    untouched = [about.get_absolute_url().replace("/en/", "/{lang}/", 1), "/{lang}/events/"]
+    warm(client, lists + untouched)
+    draft = make_article(
+        status=Article.Status.DRAFT,
+        title_en="Fresh cooperation news",
+        publish_at=timezone.now() - dt.timedelta(days=20),  # right before the oldest
+    )
+    draft.organizations.add(four_articles[-1].organizations.get())
+    workflow.apply(draft, "publish", admin_user)
+    for lang in LANGUAGES:
+        for url in untouched:
+            assert cached(client, url.format(lang=lang)), url.format(lang=lang)
+    assert_everywhere(
+        client, ["/{lang}/news/", "/{lang}/partners/aturc/"], "Fresh cooperation news"
+    )
+    # The newest article before it has a new neighbour.
+    assert draft.slug in client.get(article_url(four_articles[-1], "en")).content.decode()
+
+
+def test_renaming_a_partner_renews_the_pages_reading_partners_only(client, four_articles):
+    from partners.models import Organization
+    from tests.factories import make_page
+
+    newest = four_articles[-1]
+    about = make_page(title_en="About the office")
+    unrelated = [about.get_absolute_url().replace("/en/", "/{lang}/", 1), "/{lang}/search/?q=x"]
+    warm(client, [article_url(newest), "/{lang}/partners/aturc/", *unrelated])
+    aturc = Organization.objects.get(slug="aturc")
+    aturc.name_zh_hans = "亚太大学联盟（新名称）"
+    aturc.save()
+    # Organisations declare no display-only fields: every page reading them is renewed,
+    # and no page that does not.
+    for url in (article_url(newest, "zh-hans"), "/zh-hans/partners/aturc/"):
+        assert "亚太大学联盟（新名称）" in client.get(url).content.decode(), url
+    for lang in LANGUAGES:
+        assert cached(client, unrelated[0].format(lang=lang))
+
+
+def test_a_change_is_announced_again_when_its_transaction_commits(
+    four_articles, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from intloffice.core import dependencies
+
+    newest = four_articles[-1]
+    dependencies.read_state()
+    before = cache.get(dependencies.CLOCK_KEY)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        newest.title_en = "Edited inside a transaction"
+        newest.save()
+        during = cache.get(dependencies.CLOCK_KEY)
+        assert during > before  # at once, for this process's next read
+    after = cache.get(dependencies.CLOCK_KEY)
+    assert callbacks and after > during  # and after the commit, for readers in between
+    tag = f"{dependencies.TAG_PREFIX}row:news.Article:{newest.pk}"
+    assert cache.get(tag) == after
+
+
+def test_what_a_page_read_is_what_it_depends_on(four_articles):
+    """The recording: tables read, rows built, and text filtered on."""
+    from intloffice.core import dependencies
+    from news.models import Article
+
+    oldest = four_articles[0]
+    epoch, clock, _values = dependencies.read_state()
+    with dependencies.recording(epoch, clock) as rec:
+        list(Article.objects.filter(pk=oldest.pk))
+    assert {"set:news.Article", f"row:news.Article:{oldest.pk}"} <= rec.tags
+    assert "any:news.Article" not in rec.tags
+    with dependencies.recording(epoch, clock) as rec:
+        list(Article.objects.filter(title_en__icontains="story").values_list("pk", flat=True))
+    assert "any:news.Article" in rec.tags  # filtered on text: any edit may change it
+    with dependencies.recording(epoch, clock) as rec:
+        list(Article.objects.values_list("title_en", flat=True))
+    assert "any:news.Article" in rec.tags  # text read without rows it can name
+    with dependencies.recording(epoch, clock) as rec:
+        list(Article.objects.filter(pk=-1))
+    assert rec.tags == {"set:news.Article"}  # no row shown, only which rows there are
+    with dependencies.recording(epoch, clock) as rec:
+        list(Article.objects.filter(pk=oldest.pk).only("pk", "title_en"))
+    assert rec.tags == {"set:news.Article", f"row:news.Article:{oldest.pk}"}  # rows built
+    with dependencies.recording(epoch, clock) as rec:
+        oldest.organizations.count()
+    assert {"set:news.Article", "set:partners.Organization"} <= rec.tags

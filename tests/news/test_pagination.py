@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -101,7 +102,8 @@ def test_pages_are_right_when_the_cache_keeps_nothing(monkeypatch):
     """An evicted (or never stored) boundary is recomputed, never shown as an empty page."""
     for _ in range(7):
         make_article()
-    monkeypatch.setattr(pagination.cache, "get", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "get_many", lambda *args, **kwargs: {})
     paginator, pages = all_pages(per_page=3)
     assert paginator.count == 7
     assert [a.pk for page in pages for a in page] == list(
