@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import pagination
 from news.models import Article
 from news.pagination import PAGES_PER_BLOCK, NewestFirstPaginator
 from tests.factories import make_article, make_organization
