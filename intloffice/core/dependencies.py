@@ -45,6 +45,7 @@ from django.db.models.signals import post_init
 EPOCH_KEY = "pages:epoch"
 CLOCK_KEY = "pages:clock"
 NEXT_CHANGE_KEY = "pages:next-change"
+LAST_CHANGE_KEY = "pages:last-change"  # when the last change was made (time.time())
 TAG_PREFIX = "tag:"
 
 
@@ -269,12 +270,28 @@ def everything_changed() -> tuple[str, int]:
     # passes for an unchanged one.
     clock = time.time_ns() // 1000
     cache.set_many(
-        {EPOCH_KEY: epoch, CLOCK_KEY: clock, NEXT_CHANGE_KEY: next_change()}, timeout=None
+        {
+            EPOCH_KEY: epoch,
+            CLOCK_KEY: clock,
+            NEXT_CHANGE_KEY: next_change(),
+            LAST_CHANGE_KEY: time.time(),
+        },
+        timeout=None,
     )
+    _last_change.set(time.time())
     return epoch, clock
 
 
 _recoveries_seen = 0
+# When content last changed, as the last read_state() in this context saw it.
+_last_change: ContextVar[float] = ContextVar("intloffice_last_change", default=0.0)
+
+
+def seconds_since_change() -> float:
+    """Seconds since the last change to content, as read with the page cache's state at
+    the start of this request (no extra cache read); large when nothing is known."""
+    last = _last_change.get()
+    return time.time() - last if last else float("inf")
 
 
 def read_state(extra_keys=()) -> tuple[str, int, dict]:
@@ -285,7 +302,8 @@ def read_state(extra_keys=()) -> tuple[str, int, dict]:
     if not cache_available():
         # Nothing can be read or kept: a throwaway epoch, without asking the database.
         return uuid.uuid4().hex[:16], 0, {}
-    values = cache.get_many([EPOCH_KEY, CLOCK_KEY, NEXT_CHANGE_KEY, *extra_keys])
+    values = cache.get_many([EPOCH_KEY, CLOCK_KEY, NEXT_CHANGE_KEY, LAST_CHANGE_KEY, *extra_keys])
+    _last_change.set(values.get(LAST_CHANGE_KEY) or 0.0)
     epoch, clock = values.get(EPOCH_KEY), values.get(CLOCK_KEY)
     due = values.get(NEXT_CHANGE_KEY) or 0
     recoveries = getattr(cache, "recoveries", 0)
@@ -327,6 +345,7 @@ def bump(tags) -> int | None:
         everything_changed()
         return None
     values = dict.fromkeys((TAG_PREFIX + tag for tag in tags), clock)
+    values[LAST_CHANGE_KEY] = time.time()
     if any(tag.startswith("set:") for tag in tags) and _next_changes:
         values[NEXT_CHANGE_KEY] = next_change()  # a change may schedule one
     cache.set_many(values, timeout=None)
