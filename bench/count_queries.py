@@ -1,7 +1,7 @@
 """Print the SQL queries each URL costs with the page cache off, as JSON:
 {url: [first view after a change, every later view]}.
 
-"First" starts a new content generation before the request, so the per-generation
+"First" makes everything stale before the request (a new epoch), so the remembered
 values (page boundaries, filter choices, neighbours) are computed as after an edit.
 Run with the same environment as the server (DATABASE_URL, DJANGO_SECRET_KEY).
 """
@@ -9,8 +9,11 @@ Run with the same environment as the server (DATABASE_URL, DJANGO_SECRET_KEY).
 import json
 import os
 import sys
+from pathlib import Path
 
 import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intloffice.settings")
 os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"

@@ -26,6 +26,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_bench  # noqa: E402
+import mixed_workload  # noqa: E402
 
 ROOT = import_bench.ROOT
 PER_PAGE = 20
@@ -153,12 +154,59 @@ def article_paths(database_url: str, count: int = 300) -> list[str]:
         return [f"/en/news/{slug}/" for (slug,) in cursor.fetchall()]
 
 
+def mixed_paths(database_url: str, wanted: int = 1000) -> tuple[list[str], list[int]]:
+    """About ``wanted`` addresses a day's readers ask for, in three languages: the newest
+    articles, the first news pages, the home page, the feed, the busiest partners; and
+    the 20 newest articles' ids, which the editor corrects."""
+    languages = ("en", "ru", "zh-hans")
+    with psycopg.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, slug FROM news_article WHERE status = 'published' AND publish_at <= now() "
+            "ORDER BY publish_at DESC, id DESC LIMIT %s",
+            [wanted * 9 // 10 // len(languages)],
+        )
+        articles = cursor.fetchall()
+        cursor.execute(
+            "SELECT o.slug FROM partners_organization o JOIN news_article_organizations l "
+            "ON l.organization_id = o.id GROUP BY o.slug ORDER BY count(*) DESC LIMIT 10"
+        )
+        partners = [slug for (slug,) in cursor.fetchall()]
+    paths = [f"/{lang}/news/{slug}/" for _id, slug in articles for lang in languages]
+    for lang in languages:
+        paths += [f"/{lang}/", f"/{lang}/news/feed/", f"/{lang}/events/"]
+        paths += [f"/{lang}/partners/{slug}/" for slug in partners]
+    last_page = max(1, math.ceil(published_count(database_url) / PER_PAGE))
+    page = 1
+    while len(paths) < wanted and page <= last_page:
+        paths += [f"/{lang}/news/" + (f"?page={page}" if page > 1 else "") for lang in languages]
+        page += 1
+    return paths[:wanted], [pk for pk, _slug in articles[:20]]
+
+
 def rotating_script(paths: list[str]) -> str:
     lua = "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
     lua += "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(lua)
     return handle.name
+
+
+def mixed(args, env: dict, port: int) -> str:
+    """The mixed workload (bench/mixed_workload.py) against the running server."""
+    password = "bench-" + os.urandom(8).hex()
+    mixed_workload.ensure_editor(env, ROOT, password)
+    paths, edited = mixed_paths(args.database_url)
+    warm_up(port, paths)
+    result = mixed_workload.run(
+        port, paths, edited, password, rate=args.mixed_rate, duration=args.mixed_duration
+    )
+    return (
+        f"Mixed workload: {len(paths)} addresses at {args.mixed_rate:.0f} requests/s for "
+        f"{args.mixed_duration:.0f} s (served {result['rate']:.0f}/s), an editor saving an "
+        f"article through the admin every 10 s ({result['saves']} saves, "
+        f"{result['failed_saves']} failed): {result['hit_share']:.1f}% from cache, "
+        f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, {result['errors']} errors"
+    )
 
 
 def main() -> None:
@@ -169,6 +217,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8811)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--mixed-rate", type=float, default=200)
+    parser.add_argument("--mixed-duration", type=float, default=60)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", import_bench.DEFAULT_DATABASE_URL),
@@ -285,6 +335,9 @@ def main() -> None:
                     f"Search, one client, {len(SEARCH_QUERIES)} queries x 5, page cache off: "
                     f"median {median:.1f} ms, slowest {slowest:.1f} ms"
                 )
+                print(footer[-1], flush=True)
+            if mode == "cached":
+                footer.append(mixed(args, env, args.port))
                 print(footer[-1], flush=True)
         finally:
             stop_server(server)

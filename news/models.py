@@ -168,6 +168,7 @@ class Article(Publishable, TimeStamped, Versioned):
         "search_vector",
         "updated_at",
         "version",
+        "last_edited_by",
     )
 
     title = models.CharField(_("title"), max_length=300)

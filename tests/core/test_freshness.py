@@ -654,3 +654,31 @@ def test_what_a_page_read_is_what_it_depends_on(four_articles):
     with dependencies.recording(epoch, clock) as rec:
         oldest.organizations.count()
     assert {"set:news.Article", "set:partners.Organization"} <= rec.tags
+
+
+def test_an_edit_through_the_admin_keeps_unrelated_pages_cached(client, four_articles, admin_user):
+    from tests.news.test_editorial import form_data
+
+    oldest, _older, newer, newest = four_articles
+    newest.publish_at = newest.publish_at.replace(microsecond=0)  # as the form shows it
+    newest.save()
+    linked = [str(pk) for pk in newest.organizations.values_list("pk", flat=True)]
+    warm(client, [article_url(oldest), article_url(newest)])
+    staff = Client()
+    staff.force_login(admin_user)
+    response = staff.post(
+        f"/admin/news/article/{newest.pk}/change/",
+        form_data(newest, title_en="Corrected in the admin", organizations=linked),
+    )
+    assert response.status_code == 302
+    for lang in LANGUAGES:
+        assert cached(client, article_url(oldest, lang))
+        assert "Corrected in the admin" in client.get(article_url(newest, lang)).content.decode()
+    # A second edit, by the same door, the same.
+    newest.refresh_from_db()
+    staff.post(
+        f"/admin/news/article/{newest.pk}/change/",
+        form_data(newest, title_en="Again", organizations=linked),
+    )
+    assert cached(client, article_url(oldest, "en"))
+    assert "Again" in client.get(article_url(newest, "en")).content.decode()
