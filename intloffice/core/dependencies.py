@@ -188,14 +188,18 @@ _current: ContextVar[Recording | None] = ContextVar("intloffice_recording", defa
 
 class recording:
     """Record the tags of what the block reads; nested recordings add theirs to the
-    enclosing one. ``epoch`` and ``clock`` are as read before the block (``read_state``)."""
+    enclosing one. ``epoch`` and ``clock`` are as read before the block (``read_state``).
+    ``inherit``: the block also depends on everything the enclosing recording read so
+    far (a template fragment shows what its view read before it)."""
 
-    def __init__(self, epoch: str, clock: int):
-        self.epoch, self.clock = epoch, clock
+    def __init__(self, epoch: str, clock: int, inherit: bool = False):
+        self.epoch, self.clock, self.inherit = epoch, clock, inherit
 
     def __enter__(self) -> Recording:
         parent = _current.get()
         self.recording = Recording(self.epoch, self.clock, parent)
+        if self.inherit and parent is not None:
+            self.recording.tags |= parent.tags
         self.token = _current.set(self.recording)
         return self.recording
 
@@ -205,6 +209,20 @@ class recording:
         if self.recording.parent is not None:
             self.recording.parent.tags |= self.recording.tags
         return False
+
+
+def recording_now() -> bool:
+    return _current.get() is not None
+
+
+def read_state_once(key: str) -> tuple[str, int, object]:
+    """(epoch, clock, the key's value): inside a recording, the epoch and clock it began
+    with (read once per request; an entry checked against them is at most as old as the
+    request) and one cache read; else ``read_state``'s."""
+    if (current := _current.get()) is not None:
+        return current.epoch, current.clock, cache.get(key)
+    epoch, clock, values = read_state([key])
+    return epoch, clock, values.get(key)
 
 
 def record(tags) -> None:

@@ -169,8 +169,7 @@ def remember(name: str, compute):
     same reason, and costs one cache read (two after a change elsewhere).
     """
     key = DERIVED_PREFIX + name
-    epoch, clock, values = dependencies.read_state([key])
-    found = values.get(key)
+    epoch, clock, found = dependencies.read_state_once(key)
     if found is not None and dependencies.fresh(found, epoch, clock):
         dependencies.record(found[2])
         return found[3]
@@ -178,6 +177,34 @@ def remember(name: str, compute):
         value = compute()
     cache.set(key, (*dependencies.stamp(rec), value), DERIVED_SECONDS)
     return value
+
+
+def remember_fragment(name: str, render, inherit: bool = True) -> str:
+    """A rendered part of a page (``{% remembered %}``), kept until anything it read
+    changes, and (``inherit``) anything the page read before it: the objects it shows
+    came from the view. Rendered, not kept, outside a recorded request (what the view
+    read is not known then)."""
+    if not dependencies.recording_now():
+        return render()
+    key = DERIVED_PREFIX + name
+    epoch, clock, found = dependencies.read_state_once(key)
+    if found is not None and dependencies.fresh(found, epoch, clock):
+        dependencies.record(found[2])
+        return found[3]
+    with dependencies.recording(epoch, clock, inherit=inherit) as rec:
+        value = render()
+    cache.set(key, (*dependencies.stamp(rec), value), DERIVED_SECONDS)
+    return value
+
+
+def reader_request(request) -> bool:
+    """A public page's GET by an anonymous reader: what may be cached for everyone."""
+    return (
+        request.method in {"GET", "HEAD"}
+        and (request.path.startswith(CACHED_PREFIXES) or request.path in CACHED_PATHS)
+        and not has_valid_marker(request)
+        and not signed_in(request)
+    )
 
 
 def remembered(name: str):
@@ -350,11 +377,24 @@ class PageCacheMiddleware:
     def __call__(self, request):
         marked = has_valid_marker(request)
         if marked or not cacheable_request(request):
-            response = self.get_response(request)
+            response = self.uncached(request, marked)
         else:
             response = self.cached(request)
         update_marker(request, response, marked)
         return response
+
+    def uncached(self, request, marked: bool):
+        """A page not kept whole (the page cache is off) still records what it reads, so
+        that its remembered fragments know what they show."""
+        if (
+            marked
+            or request.method not in {"GET", "HEAD"}
+            or not request.path.startswith(CACHED_PREFIXES)
+        ):
+            return self.get_response(request)
+        epoch, clock, _values = dependencies.read_state()
+        with dependencies.recording(epoch, clock):
+            return self.get_response(request)
 
     def cached(self, request):
         names = query_parameters(request.path_info)

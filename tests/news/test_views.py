@@ -298,3 +298,34 @@ def test_a_partners_link_made_after_a_view_is_on_the_article_page(client, db):
     assert "Linked later" not in client.get(f"/en/news/{article.slug}/").text
     article.organizations.add(make_organization(name_en="Linked later"))
     assert "Linked later" in client.get(f"/en/news/{article.slug}/").text
+
+
+def test_a_kept_part_of_a_page_follows_what_it_shows(client, db, settings):
+    """With the page cache off, the article's main part and the list are kept whole
+    ({% remembered %}) until anything they show changes: a neighbour's new title, in
+    every language, and a new article on the list."""
+    settings.PAGE_CACHE_SECONDS = 0
+    older = make_article(title_en="Older story", title_ru="Старая история")
+    article = make_article(publish_at=older.publish_at + dt.timedelta(hours=1))
+    for code in LANGUAGES:
+        assert f"/{code}/news/{older.slug}/" in client.get(f"/{code}/news/{article.slug}/").text
+    older.title_en, older.title_ru, older.title_zh_hans = "Renamed", "Переименована", "改名"
+    older.save()
+    for code, title in {"en": "Renamed", "ru": "Переименована", "zh-hans": "改名"}.items():
+        html = client.get(f"/{code}/news/{article.slug}/").text
+        assert title in html and "Older story" not in html and "Старая история" not in html
+    assert "Renamed" in client.get("/en/news/").text
+    make_article(title_en="Brand new story", publish_at=timezone.now() - dt.timedelta(minutes=1))
+    assert "Brand new story" in client.get("/en/news/").text
+    assert "Brand new story" in client.get(f"/en/news/{article.slug}/").text  # its neighbour
+
+
+def test_staff_never_get_a_kept_part(client, db, settings, admin_user):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article(title_en="Public title")
+    assert "Public title" in client.get(f"/en/news/{article.slug}/").text
+    # Changed behind the cache's back (no signal): readers keep the kept part, staff
+    # always see it rendered.
+    Article.objects.filter(pk=article.pk).update(title_en="Changed without a signal")
+    client.force_login(admin_user)
+    assert "Changed without a signal" in client.get(f"/en/news/{article.slug}/").text

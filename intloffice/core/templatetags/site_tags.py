@@ -17,7 +17,7 @@ from js_asset import Media
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.conf import settings as thumbnail_settings
 
-from intloffice.core import language_rules
+from intloffice.core import freshness, language_rules
 from intloffice.core.text import excerpt as shortened_text
 from intloffice.core.text import html_to_text
 from intloffice.core.time_zones import zone_label
@@ -473,3 +473,39 @@ def media_with_nonce(context, media):
     map is an inline script, which the admin's policy runs only with the nonce. (Public
     pages have no inline script: they are cached whole, and a nonce must not be shared.)"""
     return Media.from_media(media, nonce=str(context["request"].csp_nonce)).render()
+
+
+@register.tag
+def remembered(parser, token):
+    """``{% remembered "name" value ... [only] %}…{% endremembered %}``: the block rendered
+    once per language, host and values, and kept until anything the page read before it
+    or inside it changes (core.freshness.remember_fragment). With ``only``, what it reads
+    itself is all it shows (menus, the footer): a block every page shares must not
+    depend on what one page read. Readers only: staff and previews always get it
+    rendered. The block must not set variables used after it."""
+    bits = token.split_contents()[1:]
+    inherit = bits[-1:] != ["only"]
+    bits = bits if inherit else bits[:-1]
+    if not bits:
+        raise template.TemplateSyntaxError("remembered needs a name")
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(nodelist, [parser.compile_filter(bit) for bit in bits], inherit)
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist, vary, inherit: bool):
+        self.nodelist, self.vary, self.inherit = nodelist, vary, inherit
+
+    def render(self, context):
+        request = context.get("request")
+        # The 404 page shows the menus only if they are known: never keep what it shows.
+        if context.get("preview") or context.get("menus_known_only") or request is None:
+            return self.nodelist.render(context)
+        if not freshness.reader_request(request):
+            return self.nodelist.render(context)
+        values = [str(value.resolve(context)) for value in self.vary]
+        where = (get_language(), request.scheme, request.get_host(), values)
+        name = "fragment:" + hashlib.sha256(repr(where).encode()).hexdigest()[:32]
+        render = lambda: self.nodelist.render(context)  # noqa: E731
+        return mark_safe(freshness.remember_fragment(name, render, self.inherit))
