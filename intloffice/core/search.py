@@ -51,7 +51,11 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -322,6 +326,33 @@ def text_search_query(text: str, terms: list[str]):
     return whole | every
 
 
+@lru_cache(maxsize=1024)
+def _tsquery_text(text: str, terms: tuple[str, ...], alias: str) -> str:
+    connection = connections[alias]
+    query = Query(None)
+    expression = text_search_query(text, list(terms)).resolve_expression(query)
+    sql, params = expression.as_sql(query.get_compiler(alias), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", params)
+        return cursor.fetchone()[0]
+
+
+class LiteralQuery(SearchQuery):
+    """A tsquery given as PostgreSQL writes one (``'word' & 'other':*``)."""
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return "%s::tsquery", [self.literal]
+
+
+def compiled_query(queryset: QuerySet, text: str, terms: list[str]) -> SearchQuery:
+    """``text_search_query`` as PostgreSQL reads it, asked once per query text and process
+    (a few dozen nested functions to compile and to parse: the search page's seven
+    sections each filter and rank by it), then passed as one literal tsquery."""
+    query = LiteralQuery("")
+    query.literal = _tsquery_text(text, tuple(terms), queryset.db)
+    return query
+
+
 # The SQLite fallback
 
 SQLITE_MATCHES = "intloffice_search_matches"
@@ -373,7 +404,7 @@ def containment(model: type[Model], terms: list[str]) -> Func:
 def matching(queryset: QuerySet, text: str, terms: list[str]) -> QuerySet:
     """The queryset's rows matching the query, unordered."""
     if uses_full_text(queryset):
-        return queryset.filter(search_vector=text_search_query(text, terms))
+        return queryset.filter(search_vector=compiled_query(queryset, text, terms))
     return queryset.filter(containment(queryset.model, terms))
 
 
@@ -381,7 +412,7 @@ def search(queryset: QuerySet, text: str, terms: list[str], *ordering) -> QueryS
     """The queryset's rows matching the query, best first, then by ``ordering``."""
     matches = matching(queryset.defer("search_vector"), text, terms)
     if uses_full_text(queryset):
-        query = text_search_query(text, terms)
+        query = compiled_query(queryset, text, terms)
         matches = matches.annotate(rank=SearchRank(F("search_vector"), query))
         return matches.order_by("-rank", *ordering)
     return matches.order_by(*ordering)
@@ -399,7 +430,7 @@ def best_of_first(
     """
     matches = matching(queryset, text, terms)
     if uses_full_text(queryset):
-        rank = SearchRank(F("search_vector"), text_search_query(text, terms))
+        rank = SearchRank(F("search_vector"), compiled_query(queryset, text, terms))
         rows = list(matches.annotate(rank=rank).values_list("pk", "rank")[: limit + 1])
     else:
         rows = [(pk, 0) for pk in matches.values_list("pk", flat=True)[: limit + 1]]
