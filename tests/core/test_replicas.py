@@ -12,6 +12,7 @@ import time
 import pytest
 import time_machine
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -145,14 +146,15 @@ def broken_replica(monkeypatch, tmp_path):
     """The replica's address made unreachable: a closed port (PostgreSQL), a file that
     cannot be opened (SQLite). A real connection error at the next query."""
     connection = connections["replica"]
-    connection.close()
+    # Django keeps a connection to an in-memory SQLite database open through close().
+    BaseDatabaseWrapper.close(connection)
     if connection.vendor == "postgresql":
         monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
         monkeypatch.setitem(connection.settings_dict, "PORT", str(closed_port()))
     else:
         monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "gone" / "db"))
     yield
-    connection.close()
+    BaseDatabaseWrapper.close(connection)
 
 
 def test_a_replica_failing_mid_request_is_answered_from_the_primary(
