@@ -136,6 +136,14 @@ bench-import: install
 faults: install
 	$(BIN)/python bench/faults.py
 
+# Two gunicorn servers behind nginx sharing PostgreSQL (a primary and a streaming replica
+# made with pg_basebackup), Redis and media, on 127.0.0.1: an edit through one is fresh on
+# the other, anonymous reads on the replica, the replica stopped under load (needs
+# PostgreSQL 15 server tools, Redis, nginx and wrk; uses ports 5440-5441, 6391, 8821-8823).
+.PHONY: bench-scale
+bench-scale: install
+	$(BIN)/python bench/scale.py
+
 # deploy/nginx/intloffice.conf in front of gunicorn on 127.0.0.1, checked over HTTPS with
 # a throwaway certificate (needs nginx: apt-get install nginx-light; ports 8180-8181).
 nginx-check: install

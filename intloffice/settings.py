@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs neither.
     "intloffice.core.freshness.PageCacheMiddleware",
+    # Inside the page cache: a page a failed replica read is rendered again from the
+    # primary passes the cache once, with the state it read. Only with a replica.
+    "intloffice.core.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +182,23 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that does not answer (rather than refuses) fails a request in
     # seconds instead of holding the worker until gunicorn kills it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# A PostgreSQL streaming replica for anonymous readers (intloffice/core/replicas.py says
+# what goes where). It holds the primary's data, so tests point it at the primary's test
+# database (MIRROR). Reads go to the primary for this many seconds after any change to
+# content, and whenever the replica lags by more.
+REPLICA_CATCH_UP_SECONDS = env_int("DJANGO_REPLICA_CATCH_UP_SECONDS", 5)
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    # A replica that does not answer is skipped after one try (libpq's shortest wait).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["intloffice.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

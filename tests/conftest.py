@@ -1,3 +1,4 @@
+import copy
 import os
 
 import pytest
@@ -28,6 +29,21 @@ def editor(db):
 def publisher(db):
     """A member of the Publishers group the roles migration made."""
     return staff_member("publisher", "Publishers")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A ``replica`` database beside the primary, as DATABASE_REPLICA_URL makes one: a test
+    mirror, so it reads the primary's test database on SQLite and PostgreSQL alike. Only a
+    test that installs the router (tests/core/test_replicas.py) reads it."""
+    from django.db import connections
+
+    if "replica" not in connections.settings:
+        primary = connections.settings["default"]
+        connections.settings["replica"] = {
+            **copy.deepcopy(primary),
+            "TEST": {**primary["TEST"], "MIRROR": "default"},
+        }
 
 
 @pytest.fixture(autouse=True)
