@@ -32,9 +32,9 @@ class AgreementFilterForm(forms.Form):
 
 def filter_choices() -> dict:
     """The list's filters: the partners' countries, the kinds and the partners of the
-    agreements in force. Read once per content generation (freshness.remember; a generation
-    also ends when an agreement comes into force or expires), then named and sorted in the
-    reader's language."""
+    agreements in force. Read once until an agreement or party changes (freshness.remember;
+    also when one comes into force or expires), then named and sorted in the reader's
+    language."""
 
     def compute():
         current = Agreement.objects.public().active()

@@ -143,7 +143,7 @@ class ArticleAdmin(
     # (160 ms at 100,000); the publication-date filter does the same job.
     search_fields = ["slug", *localized_fields("title", "summary")]
     # At 100,000 articles: no second COUNT(*) of the whole table, and the filtered count
-    # kept per content generation.
+    # kept until the articles change (freshness.remember).
     show_full_result_count = False
     paginator = RememberedCountPaginator
     autocomplete_fields = ["category", "tags", "organizations", "people", "events", "agreements"]

@@ -30,7 +30,7 @@ class ArticleFilterForm(forms.Form):
 def filter_choices() -> dict:
     """The news list's filters: years with news, categories, partners, tags.
 
-    Read once per content generation (freshness.remember) for every language, then
+    Read once until they change (freshness.remember) for every language, then
     sorted by the name the reader sees.
     """
 

@@ -1,7 +1,6 @@
 """What every public page needs of the information pages: the menus, and which addresses
-are pages. One query per content generation (freshness.remember), shared by every page in
-every language; a change to a page starts a new generation, and a scheduled page's time
-ends one by itself."""
+are pages. One query, kept until a page changes (freshness.remember), shared by every page
+in every language; a scheduled page's time renews it by itself."""
 
 from dataclasses import dataclass, field
 
@@ -38,7 +37,7 @@ def directory() -> Directory:
 
 
 def directory_known() -> bool:
-    """Whether the menus are remembered in the current generation."""
+    """Whether the menus are remembered (and still exact)."""
     return remembered("pages-directory") is not None
 
 

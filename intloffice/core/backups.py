@@ -702,7 +702,7 @@ def restore(
     if extra:
         notes.append(f"{len(extra)} table(s) not in the backup were left as they were.")
     if own_database:
-        notes += _new_page_generation()
+        notes += _all_pages_stale()
     return RestoreReport(
         engine=engine,
         database=describe(target),
@@ -715,8 +715,8 @@ def restore(
     )
 
 
-def _new_page_generation() -> list[str]:
-    """Pages cached before the restore show the old content: start a new generation."""
+def _all_pages_stale() -> list[str]:
+    """Pages cached before the restore show the old content: every one is stale."""
     from .freshness import everything_changed
 
     try:

@@ -103,7 +103,7 @@ def news_paginator() -> NewestFirstPaginator:
 
 
 def directory_files() -> dict[str, int]:
-    """How many files each directory section takes (counted once per generation)."""
+    """How many files each directory section takes (counted once, until they change)."""
 
     def compute():
         return {

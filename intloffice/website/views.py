@@ -114,8 +114,8 @@ class AccessibilityView(PageMixin, TemplateView):
         return [home_crumb(), (_("Accessibility statement"), reverse("accessibility"))]
 
 
-# Rendered 404 pages by language, scheme, host and year, each with the content generation it
-# was made in (its menus show the information pages); bounded, as hosts come from requests.
+# Rendered 404 pages by language, scheme, host and year, each with the content state it was
+# made in (its menus show the information pages); bounded, as hosts come from requests.
 _not_found_pages: dict[tuple, str] = {}
 NOT_FOUND_PAGES_KEPT = 64
 
