@@ -37,6 +37,7 @@ from contextvars import ContextVar
 from functools import partial
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Model
@@ -73,9 +74,6 @@ class Watched:
             for field in model._meta.concrete_fields
             if field.attname not in self.display_attnames and not field.primary_key
         ]
-        # Django names a column with its table, or with an alias (U0) in a subquery.
-        columns = "|".join(map(re.escape, sorted(self.display_columns)))
-        table = re.escape(model._meta.db_table)
         # A query building instances selects every column but the deferred ones, which
         # are display-only (the search vector).
         self.row_columns = [
@@ -83,6 +81,9 @@ class Watched:
             for field in model._meta.concrete_fields
             if field.column not in self.display_columns
         ]
+        # Django names a column with its table, or with an alias (U0) in a subquery.
+        columns = "|".join(map(re.escape, sorted(self.display_columns)))
+        table = re.escape(model._meta.db_table)
         self.columns_re = (
             re.compile(f'(?:"{table}"|\\bU\\d+)\\."(?:{columns})"') if columns else None
         )
@@ -93,8 +94,6 @@ class Watched:
 
 def base_name(name: str) -> str:
     """``title_zh_hans`` -> ``title`` for modeltranslation's per-language fields."""
-    from django.conf import settings
-
     for code, _name in settings.LANGUAGES:
         suffix = "_" + code.replace("-", "_")
         if name.endswith(suffix):
