@@ -304,6 +304,8 @@ def publish_address(out, renderer, address, epoch, clock, report) -> dict | None
     response, stamp = renderer.get(address, epoch, clock)
     if response.status_code >= 500:
         raise PublishError(f"{address}: the site answered {response.status_code}")
+    if response.status_code == 400:  # most likely a host not in DJANGO_ALLOWED_HOSTS
+        raise PublishError(f"{address}: the site refused the request for {renderer.host} (400)")
     if response.status_code != 200 or response.streaming:
         return None
     content_type = response["Content-Type"]
@@ -388,7 +390,7 @@ NGINX_SERVER = r"""# The static edition of intloffice: include in server { } (pu
 root {root};
 index index.html index.rss index.atom;
 charset utf-8;
-charset_types text/html text/plain text/xml application/rss+xml
+charset_types text/plain text/xml application/rss+xml
               application/atom+xml text/calendar application/json;
 # The static edition answers only what it holds; all else is the app's (search, the
 # admin, previews, the API, filtered lists, a page published since the last run).
@@ -406,6 +408,11 @@ location ~ \.ics$ {
     types { }
     default_type text/calendar;
     try_files $intloffice_static_file @intloffice_app;
+}
+# The language's choice (a redirect) is the app's.
+location = / {
+    proxy_pass http://intloffice;
+    include {config}/proxy.conf;
 }
 location ~ ^/[^/]+/search/ {
     proxy_pass http://intloffice;

@@ -31,13 +31,16 @@ LANGUAGES = ("en", "ru", "zh-hans")
 
 @pytest.fixture
 def site(db):
-    """A partner with one article, an unrelated partner, 25 other articles (two list
-    pages), an information page, an agreement with private notes, a draft and a
+    """A partner with one article, an unrelated partner with another, 24 more articles
+    (two list pages), an information page, an agreement with private notes, a draft and a
     scheduled article."""
     partner = make_organization(name_en="Linked University", slug="linked-university")
     unrelated = make_organization(name_en="Unrelated University", slug="unrelated-university")
     article = make_article(title_en="Partner news", slug="partner-news", organizations=[partner])
-    for _ in range(25):
+    # Each partner's feed has an item: an empty feed says it was built "now" (Django's
+    # lastBuildDate), so it is never byte for byte the same twice.
+    make_article(organizations=[unrelated])
+    for _ in range(24):
         make_article()
     make_page(slug="about-us", title_en="About us")
     make_agreement(parties=(partner, unrelated), notes="PRIVATE-NOTE-SENTINEL")
@@ -202,6 +205,12 @@ def test_an_out_that_cannot_be_made_is_one_line_error(db, tmp_path):
     assert "\n" not in str(error.value)
 
 
+def test_a_host_the_site_refuses_is_one_line_error(site, tmp_path, settings):
+    settings.SITE_URL = "https://elsewhere.example.org"
+    with pytest.raises(CommandError, match=r"refused the request for elsewhere.example.org"):
+        call_command("publish_static", str(tmp_path / "out"))
+
+
 def test_the_command_prints_one_summary_line(site, tmp_path, capsys):
     call_command("publish_static", str(tmp_path / "out"))
     line = capsys.readouterr().out.strip()
@@ -287,6 +296,7 @@ def test_nginx_leaves_search_filters_and_the_manifest_to_the_app(site, tmp_path,
     nginx()
     # Proxied to the app, which here is a closed port.
     for address in (
+        "/",
         "/en/search/?q=news",
         "/en/news/?page=2&year=2020",
         "/en/news/?year=2020",
