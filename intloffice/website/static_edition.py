@@ -37,6 +37,7 @@ collected static files' manifest does so by itself).
 import hashlib
 import html
 import json
+import logging
 import os
 import pwd
 import re
@@ -327,8 +328,15 @@ def publish_address(out, renderer, address, epoch, clock, report) -> dict | None
 def publish_not_found_pages(out: Path, renderer: Renderer, report: PublishReport) -> None:
     """``<lang>/404.html`` for each language and ``404.html`` in the site's language:
     rendered every run (one render each, and the app keeps its own copy per process)."""
+    # Asked for on purpose: not a missing page worth a warning in the log.
+    request_log = logging.getLogger("django.request")
+    was = request_log.disabled
     for code in languages():
-        response = renderer.client.get(f"/{code}/{MISSING_ADDRESS}")
+        request_log.disabled = True
+        try:
+            response = renderer.client.get(f"/{code}/{MISSING_ADDRESS}")
+        finally:
+            request_log.disabled = was
         if response.status_code != 404:
             raise PublishError(f"/{code}/{MISSING_ADDRESS}: answered {response.status_code}")
         names = [f"{code}/404.html"] + (["404.html"] if code == settings.LANGUAGE_CODE else [])

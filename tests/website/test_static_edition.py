@@ -32,8 +32,8 @@ LANGUAGES = ("en", "ru", "zh-hans")
 @pytest.fixture
 def site(db):
     """A partner with one article, an unrelated partner with another, 24 more articles
-    (two list pages), an information page, an agreement with private notes, a draft and a
-    scheduled article."""
+    (two list pages), an information page, an agreement with private notes, an agreement
+    not shown on the site, a draft and a scheduled article."""
     partner = make_organization(name_en="Linked University", slug="linked-university")
     unrelated = make_organization(name_en="Unrelated University", slug="unrelated-university")
     article = make_article(title_en="Partner news", slug="partner-news", organizations=[partner])
@@ -44,6 +44,12 @@ def site(db):
         make_article()
     make_page(slug="about-us", title_en="About us")
     make_agreement(parties=(partner, unrelated), notes="PRIVATE-NOTE-SENTINEL")
+    make_agreement(
+        parties=(partner, unrelated),
+        title_en="HIDDEN-AGREEMENT-SENTINEL",
+        slug="hidden-sentinel",
+        published=False,
+    )
     make_article(title_en="DRAFT-SENTINEL", slug="draft-sentinel", status=Article.Status.DRAFT)
     make_article(
         title_en="SCHEDULED-SENTINEL",
@@ -106,7 +112,8 @@ def test_drafts_scheduled_articles_and_private_notes_never_reach_the_edition(sit
     publish(out)
     text = all_text(out)
     assert "Partner news" in text
-    for sentinel in ("DRAFT-SENTINEL", "SCHEDULED-SENTINEL", "PRIVATE-NOTE-SENTINEL"):
+    sentinels = ("DRAFT", "SCHEDULED", "PRIVATE-NOTE", "HIDDEN-AGREEMENT")
+    for sentinel in (f"{name}-SENTINEL" for name in sentinels):
         assert sentinel not in text
     assert not any("sentinel" in name for name in digests(out))
 
