@@ -255,20 +255,12 @@ def publish(out: Path, *, everything: bool = False) -> PublishReport:
         while queue:
             address = queue.popleft()
             entry = old_pages.get(address)
-            if entry is not None and (out / entry["file"]).is_file():
-                stamp = tuple(entry["stamp"])
-                if dependencies.fresh((*stamp[:2], tuple(stamp[2]), None), epoch, clock):
-                    pages[address] = entry
-                    report.unchanged += 1
-                    links = entry["links"]
-                    for link in links:
-                        if link not in queued:
-                            queued.add(link)
-                            queue.append(link)
+            if entry is not None and still_exact(out, entry, epoch, clock):
+                report.unchanged += 1
+            else:
+                entry = publish_address(out, renderer, address, epoch, clock, report)
+                if entry is None:
                     continue
-            entry = publish_address(out, renderer, address, epoch, clock, report)
-            if entry is None:
-                continue
             pages[address] = entry
             for link in entry["links"]:
                 if link not in queued:
@@ -297,6 +289,15 @@ def publish(out: Path, *, everything: bool = False) -> PublishReport:
     write_if_changed(out, MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
     report.seconds = time.monotonic() - started
     return report
+
+
+def still_exact(out: Path, entry: dict, epoch: str, clock: int) -> bool:
+    """Whether a page written earlier is still what the site would answer: its file is
+    there and nothing its render read has changed since."""
+    kept_epoch, kept_clock, tags = entry["stamp"]
+    return (out / entry["file"]).is_file() and dependencies.fresh(
+        (kept_epoch, kept_clock, tuple(tags), None), epoch, clock
+    )
 
 
 def publish_address(out, renderer, address, epoch, clock, report) -> dict | None:
