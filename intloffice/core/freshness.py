@@ -405,6 +405,7 @@ class PageCacheMiddleware:
         epoch, clock, values = dependencies.read_state([key])
         found = values.get(key)
         if found is not None and dependencies.fresh(found, epoch, clock):
+            dependencies.record(found[2])  # for an enclosing recording (publish_static)
             response = found[3]
             response["X-Page-Cache"] = "hit"
             return response
