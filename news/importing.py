@@ -60,7 +60,9 @@ from .sources import Found, find_articles, read_bytes
 # Measured at 10,000 articles on PostgreSQL (bench/import_bench.py, a loaded 2-core
 # machine): 250 a batch ran at 338 and 268 articles/s where 500 ran at 282 and 247 in the
 # same minutes, 1,000 at 299 and 100 at 252; and peaks at 137 MB against 156 (500) and
-# 208 (1,000).
+# 208 (1,000). With COPY and the read-ahead, import_articles alone took 13.4 and 13.0 s at
+# 250, 12.9 at 500, 13.1 and 13.2 at 1,000 (alternating, one session): no faster, but
+# peaks of 140, 146 and 158 MB.
 BATCH_SIZE = 250
 # A run that writes this many articles ends by refreshing the planner's statistics.
 ANALYZE_AFTER = 1000
