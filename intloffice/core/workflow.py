@@ -40,7 +40,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import freshness
+from . import bulk, freshness
 from .audit import audit
 
 
@@ -612,6 +612,15 @@ class WorkflowQuerySet(models.QuerySet):
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
+        create = super().bulk_create
+        return self._create_governed(objs, lambda objs: create(objs, *args, **kwargs))
+
+    def insert_new(self, objs, each=None):
+        """``bulk_create`` by COPY where the database takes it (core.bulk.insert_objects,
+        which calls ``each(obj, values)`` after each row), held to the same rules."""
+        return self._create_governed(objs, lambda objs: bulk.insert_objects(self.model, objs, each))
+
+    def _create_governed(self, objs, create):
         workflow = workflow_of(self.model)
         objs = list(objs)
         # The new objects the workflow governs (beyond drafts), with the permission each needs.
@@ -621,7 +630,7 @@ class WorkflowQuerySet(models.QuerySet):
             if needed := workflow.permission_for(None, state):
                 governed.append((obj, state, needed))
         context = workflow.check_bulk("create", {needed for _obj, _state, needed in governed})
-        created = super().bulk_create(objs, *args, **kwargs)
+        created = create(objs)
         freshness.kinds_changed(self.model)
         by_move: dict[str, list[int]] = {}
         for obj, state, _needed in governed:
