@@ -188,11 +188,15 @@ class ArticleDetailView(DetailPage, DetailView):
 
 
 def neighbours(article) -> dict:
-    """The previous and next public articles and the latest related ones, the related
-    leaving out the previous and next (a reader is not offered one article twice).
+    """The previous and next public articles and the related ones nearest in time (newest
+    first), the related leaving out the previous and next (a reader is not offered one
+    article twice).
 
-    Two queries: the neighbours by key on the public index, and the articles sharing a
-    partner or an event.
+    Nearest in time, not the newest: a report from 2015 is followed by what else happened
+    with its partners then, and the newest articles are not on every article's page, so
+    correcting one renews the pages near it, not the whole archive (core.freshness).
+    Three queries: the neighbours by key on the public index, and the articles sharing a
+    partner or an event just before and just after it.
     """
     public = Article.objects.published().headings()
     key = (article.publish_at, article.pk)
@@ -200,13 +204,14 @@ def neighbours(article) -> dict:
     following = public.after(*key).order_by("publish_at", "pk").values("pk")[:1]
     # Scalar subqueries: each runs once, then the rows are fetched by primary key.
     rows = list(public.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following))))
-    related = (
-        public.sharing_links_with(article)
-        .exclude(pk__in=[row.pk for row in rows])
-        .newest_first()[:RELATED_ARTICLES]
-    )
+    sharing = public.sharing_links_with(article).exclude(pk__in=[row.pk for row in rows])
+    earlier = list(sharing.before(*key).newest_first()[:RELATED_ARTICLES])
+    later = list(sharing.after(*key).order_by("publish_at", "pk")[:RELATED_ARTICLES])
+    nearest = sorted(earlier + later, key=lambda r: abs(r.publish_at - article.publish_at))
     return {
         "previous_article": next((r for r in rows if (r.publish_at, r.pk) < key), None),
         "next_article": next((r for r in rows if (r.publish_at, r.pk) > key), None),
-        "related_articles": list(related),
+        "related_articles": sorted(
+            nearest[:RELATED_ARTICLES], key=lambda r: (r.publish_at, r.pk), reverse=True
+        ),
     }

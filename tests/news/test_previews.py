@@ -108,7 +108,7 @@ def test_previous_next_and_related_articles(client, db):
     assert context["related_articles"] == [related]
 
 
-def test_related_are_the_three_latest_public_sharing_a_partner_or_event(client, db):
+def test_related_are_three_public_sharing_a_partner_or_event(client, db):
     partner, event = make_organization(), make_event()
     now = timezone.now()
 
@@ -127,6 +127,24 @@ def test_related_are_the_three_latest_public_sharing_a_partner_or_event(client, 
     assert context["next_article"] == by_partner[0]
     assert context["previous_article"] == unrelated
     assert context["related_articles"] == [by_partner[1], by_event, by_partner[2]]
+
+
+def test_related_are_the_nearest_in_time_not_the_newest(client, db):
+    """An old report is followed by what happened with its partner then; the newest news
+    is not on every article's page (an edit of it would renew the whole archive)."""
+    partner = make_organization()
+    now = timezone.now()
+
+    def at(days):
+        return make_article(publish_at=now - dt.timedelta(days=days), organizations=[partner])
+
+    current = at(100)
+    newest = [at(days) for days in (1, 2, 3)]
+    near = {days: at(days) for days in (95, 97, 104, 106, 108, 140)}
+    context = client.get(f"/en/news/{current.slug}/").context
+    assert (context["next_article"], context["previous_article"]) == (near[97], near[104])
+    assert context["related_articles"] == [near[95], near[106], near[108]]
+    assert not set(context["related_articles"]) & set(newest)
 
 
 def test_related_never_repeat_the_previous_or_the_next_article(client, db):

@@ -132,9 +132,9 @@ def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_que
         make_article(organizations=orgs[:1])
     # The first view after a change: the article, its tags, partners, people, events and
     # agreements, its translations' states, the generation's next scheduled publication,
-    # and the previous, next and related articles. All but the article are then kept for
-    # the generation and the article's version (news.views.page_parts).
-    with django_assert_max_num_queries(6 + 1 + 3):
+    # and the previous and next articles and the related ones before and after it. All but
+    # the article are then kept until what they show changes (news.views.page_parts).
+    with django_assert_max_num_queries(6 + 1 + 4):
         response = client.get(f"/en/news/{article.slug}/")
     assert response.status_code == 200
     assert response.text.count('href="/en/people/') == count
