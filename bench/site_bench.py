@@ -191,6 +191,39 @@ def rotating_script(paths: list[str]) -> str:
     return handle.name
 
 
+def prepare(n: int, database_url: str, skip_import: bool = False) -> dict:
+    """Import the corpus (unless ``skip_import``), empty the shared cache and collect the
+    static files; the environment a benchmark's server runs with."""
+    if not skip_import:
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "import_bench.py"), "--n", str(n)]
+            + ["--database-url", database_url],
+            check=True,
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS, cookies over HTTP.
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        # One cache shared by every worker, as in production.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+    }
+    # Pages cached by an earlier run (of older code, perhaps) must not be measured.
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return env
+
+
 def mixed(args, env: dict, port: int) -> str:
     """The mixed workload (bench/mixed_workload.py) against the running server."""
     password = "bench-" + os.urandom(8).hex()
@@ -227,39 +260,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("make bench needs wrk: apt-get install wrk")
 
-    if not args.skip_import:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "import_bench.py"),
-                "--n",
-                str(args.n),
-                "--database-url",
-                args.database_url,
-            ],
-            check=True,
-        )
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret"),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS, cookies over HTTP.
-        "DJANGO_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        # One cache shared by every worker, as in production.
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
-    }
-    # Pages cached by an earlier run (of older code, perhaps) must not be measured.
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    env = prepare(args.n, args.database_url, skip_import=args.skip_import)
     last_page = max(1, math.ceil(published_count(args.database_url) / PER_PAGE))
     articles = article_paths(args.database_url)
     pages = {

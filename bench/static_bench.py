@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import redis
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_bench  # noqa: E402
 import site_bench  # noqa: E402
@@ -102,30 +100,7 @@ def main() -> None:
     for tool in ("wrk", NGINX):
         if not shutil.which(tool):
             raise SystemExit(f"needs {tool}: apt-get install wrk nginx-light")
-    if not args.skip_import:
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "import_bench.py"), "--n", str(args.n)]
-            + ["--database-url", args.database_url],
-            check=True,
-        )
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret"),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "DJANGO_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
-    }
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    env = site_bench.prepare(args.n, args.database_url, skip_import=args.skip_import)
     out_dir = Path(args.out or tempfile.mkdtemp(prefix="static-bench-out-"))
     first, first_line = publish(env, out_dir)
     second, second_line = publish(env, out_dir)
