@@ -346,6 +346,24 @@ def report(phases: list[Phase]) -> tuple[str, bool]:
     return "\n".join(lines), all(ok for _, ok in targets)
 
 
+def production_env(work: Path, **overrides: str) -> dict:
+    """The environment of a production server on 127.0.0.1 (DEBUG off, a fresh secret,
+    plain HTTP, static and media files under ``work``), with ``overrides`` (the database,
+    Redis, ...)."""
+    return {
+        **os.environ,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8170)
@@ -361,19 +379,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="intloffice-faults-"))
     postgres, redis = Postgres(args.pg_port), Redis(args.redis_port)
-    env = {
-        **os.environ,
-        "DATABASE_URL": postgres.url,
-        "REDIS_URL": redis.url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(work, DATABASE_URL=postgres.url, REDIS_URL=redis.url)
     server = Gunicorn(args.port, env, work / "gunicorn.log")
     load = Load(args.port, args.clients)
     ok = False

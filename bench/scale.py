@@ -341,23 +341,15 @@ def main() -> None:
     primary, replica = Cluster(PRIMARY, 5440), Cluster(REPLICA, 5441)
     redis = faults.Redis(6391)
     password = secrets.token_urlsafe(16)
-    env = {
-        **os.environ,
-        "DATABASE_URL": primary.url,
-        "DATABASE_REPLICA_URL": replica.url,
-        "REDIS_URL": redis.url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_SUPERUSER_USERNAME": STAFF,
-        "DJANGO_SUPERUSER_EMAIL": "editor@example.org",
-        "DJANGO_SUPERUSER_PASSWORD": password,
-    }
+    env = faults.production_env(
+        work,
+        DATABASE_URL=primary.url,
+        DATABASE_REPLICA_URL=replica.url,
+        REDIS_URL=redis.url,
+        DJANGO_SUPERUSER_USERNAME=STAFF,
+        DJANGO_SUPERUSER_EMAIL="editor@example.org",
+        DJANGO_SUPERUSER_PASSWORD=password,
+    )
     servers = [faults.Gunicorn(port, env, work / f"gunicorn-{port}.log") for port in (8821, 8822)]
     nginx = Nginx(work, 8823, (8821, 8822))
     report, ok = [], True

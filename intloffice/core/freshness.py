@@ -161,9 +161,10 @@ def content_changed(**kwargs) -> None:
     everything_changed()
 
 
-def remember(name: str, compute):
+def remember(name: str, compute, inherit: bool = False):
     """A value derived from public content (filter choices, page boundaries, counts),
-    computed once and shared by every worker until something it read changes.
+    computed once and shared by every worker until something it read changes;
+    ``inherit``: and until anything the enclosing recording read so far changes.
 
     Unlike whole pages it is kept even when the page cache is off: it is exact for the
     same reason, and costs one cache read (two after a change elsewhere).
@@ -173,7 +174,7 @@ def remember(name: str, compute):
     if found is not None and dependencies.fresh(found, epoch, clock):
         dependencies.record(found[2])
         return found[3]
-    with dependencies.recording(epoch, clock) as rec:
+    with dependencies.recording(epoch, clock, inherit=inherit) as rec:
         value = compute()
     cache.set(key, (*dependencies.stamp(rec), value), DERIVED_SECONDS)
     return value
@@ -186,15 +187,7 @@ def remember_fragment(name: str, render, inherit: bool = True) -> str:
     read is not known then)."""
     if not dependencies.recording_now():
         return render()
-    key = DERIVED_PREFIX + name
-    epoch, clock, found = dependencies.read_state_once(key)
-    if found is not None and dependencies.fresh(found, epoch, clock):
-        dependencies.record(found[2])
-        return found[3]
-    with dependencies.recording(epoch, clock, inherit=inherit) as rec:
-        value = render()
-    cache.set(key, (*dependencies.stamp(rec), value), DERIVED_SECONDS)
-    return value
+    return remember(name, render, inherit=inherit)
 
 
 def reader_request(request) -> bool:
