@@ -3,7 +3,9 @@
 Writes and imports a corpus of N articles into PostgreSQL (bench/import_bench.py), starts
 gunicorn (as `make serve` does) with the page cache on, then off, loads each page with
 wrk from 127.0.0.1, and prints requests/s, p50/p99 latency, errors, SQL queries per page,
-worker memory and each page's throughput as a share of /healthz in the same run.
+worker memory and each page's throughput as a share of /healthz in the same run. Then the
+static edition: the same pages written by `publish_static --only` and served by nginx
+(bench/static_bench.py), with their throughput as a multiple of the cached pages'.
 """
 
 import argparse
@@ -224,6 +226,45 @@ def prepare(n: int, database_url: str, skip_import: bool = False) -> dict:
     return env
 
 
+def static_rows(args, env: dict, pages: dict, healthz: float, cached: dict) -> list[str]:
+    """The static edition's rows: ``pages`` (but /healthz and search) published into a
+    temporary folder with ``publish_static --only`` and served by nginx."""
+    import static_bench  # it imports this module
+
+    paths = {name: path for name, path in pages.items() if name not in ("/healthz", "search")}
+    addresses = [p for path in paths.values() for p in ([path] if isinstance(path, str) else path)]
+    out = Path(tempfile.mkdtemp(prefix="site-bench-static-"))
+    try:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "publish_static", str(out), "--only", *addresses],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        published = time.perf_counter() - started
+        results = static_bench.measure_static(out, paths, args.duration, args.connections)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    lines = []
+    for name, result in results.items():
+        times = result["rate"] / cached[name] if cached.get(name) else 0
+        lines.append(
+            f"{name:<28}{'static':<10}{result['rate']:>9.0f}{result['p50']:>10}"
+            f"{result['p99']:>10}{result['errors']:>8}{'-':>7}"
+            f"{100 * result['rate'] / healthz:>10.0f}%{f'{times:.1f}x cached':>14}"
+        )
+        print(lines[-1], flush=True)
+    lines.append(
+        f"Static edition: {len(addresses)} addresses published with publish_static --only "
+        f"in {published:.1f} s, served by nginx (2 workers) on 127.0.0.1; "
+        "the last column: its requests/s over the cached page's."
+    )
+    print(lines[-1], flush=True)
+    return lines
+
+
 def mixed(args, env: dict, port: int) -> str:
     """The mixed workload (bench/mixed_workload.py) against the running server."""
     password = "bench-" + os.urandom(8).hex()
@@ -257,8 +298,9 @@ def main() -> None:
         default=os.environ.get("BENCH_DATABASE_URL", import_bench.DEFAULT_DATABASE_URL),
     )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            raise SystemExit(f"make bench needs {tool}: apt-get install wrk nginx-light")
 
     env = prepare(args.n, args.database_url, skip_import=args.skip_import)
     last_page = max(1, math.ceil(published_count(args.database_url) / PER_PAGE))
@@ -299,6 +341,7 @@ def main() -> None:
     footer = [
         "SQL: queries on the first view after a change / on every later view (page cache off).",
     ]
+    cached, healthz = {}, None
     for mode, seconds in (("cached", "600"), ("uncached", "0")):
         server = start_server(
             {**env, "DJANGO_PAGE_CACHE_SECONDS": seconds}, args.port, args.workers
@@ -322,6 +365,9 @@ def main() -> None:
                 )
                 baseline = baseline or result["rate"]
                 share = 100 * result["rate"] / baseline
+                if mode == "cached":
+                    cached[name] = result["rate"]
+                    healthz = healthz or result["rate"]
                 sql = counts.get(first)
                 sql = f"{sql[0]}/{sql[1]}" if isinstance(sql, list) else "-"
                 lines.append(
@@ -342,6 +388,7 @@ def main() -> None:
                 print(footer[-1], flush=True)
         finally:
             stop_server(server)
+    footer += static_rows(args, env, pages, healthz, cached)
     report = "\n".join(lines + footer)
     print("\n" + report)
     out = ROOT / "var" / "bench" / f"site-{args.n}.txt"

@@ -32,6 +32,11 @@ needs the page cache's shared store (Redis): with a cache local to the process e
 starts a new epoch, renders everything and still writes only what changed. Templates and
 code are not tracked: after a deploy, ``--all`` renders every page again (a change of the
 collected static files' manifest does so by itself).
+
+**Some addresses only** (``--only``): render just those now (an urgent correction on a
+large site, where even checking every page takes a while; ``make bench``'s nginx rows),
+following no link, keeping every other page's file and manifest entry as they were (to be
+rendered again by the next whole run if the static files or the host changed meanwhile).
 """
 
 import hashlib
@@ -232,9 +237,20 @@ class Renderer:
         return response, dependencies.stamp(rec)
 
 
-def publish(out: Path, *, everything: bool = False) -> PublishReport:
-    """Publish the site into ``out`` (see the module's docstring); what changed."""
+def checked_addresses(addresses) -> list[str]:
+    """``--only``'s addresses, each one the edition holds (else a PublishError)."""
+    for address in addresses:
+        parts = urlsplit(address)
+        if parts.netloc or not address.startswith("/") or not is_published(parts.path, parts.query):
+            raise PublishError(f"{address}: not an address of the static edition")
+    return list(dict.fromkeys(addresses))
+
+
+def publish(out: Path, *, everything: bool = False, only=None) -> PublishReport:
+    """Publish the site into ``out`` (see the module's docstring); what changed. ``only``:
+    these addresses, and no other."""
     started = time.monotonic()
+    only = None if only is None else checked_addresses(only)
     out = Path(out).resolve()
     check_out(out)
     report = PublishReport()
@@ -242,15 +258,19 @@ def publish(out: Path, *, everything: bool = False) -> PublishReport:
     renderer = Renderer()
     origin = f"{renderer.scheme}://{renderer.host}"
     fingerprint = static_fingerprint()
-    if everything or old.get("origin") != origin or old.get("static") != fingerprint:
-        old_pages = {}
-    else:
-        old_pages = old.get("pages", {})
+    renew = everything or old.get("origin") != origin or old.get("static") != fingerprint
+    old_pages = {} if renew else old.get("pages", {})
     pages: dict[str, dict] = {}
+    if only is not None:
+        # The pages left as they were; if they are outdated, never fresh again (an empty
+        # epoch): the next whole run renders them.
+        never = {"stamp": ["", 0, []]} if renew else {}
+        others = old.get("pages", {}).items()
+        pages = {address: {**entry, **never} for address, entry in others if address not in only}
     epoch, clock, _values = dependencies.read_state()
     # The page cache would answer without recording what its pages read.
     with override_settings(PAGE_CACHE_SECONDS=0):
-        queue = deque(start_addresses())
+        queue = deque(start_addresses() if only is None else only)
         queued = set(queue)
         while queue:
             address = queue.popleft()
@@ -262,7 +282,7 @@ def publish(out: Path, *, everything: bool = False) -> PublishReport:
                 if entry is None:
                     continue
             pages[address] = entry
-            for link in entry["links"]:
+            for link in entry["links"] if only is None else ():
                 if link not in queued:
                     queued.add(link)
                     queue.append(link)

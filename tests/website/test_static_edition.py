@@ -196,6 +196,47 @@ def test_a_scheduled_article_appears_once_its_time_has_come(site, tmp_path):
     assert "SCHEDULED-SENTINEL" in (out / "en/news/feed/index.rss").read_text()
 
 
+def test_only_some_addresses_renders_those_and_leaves_every_other_file(site, tmp_path):
+    out = tmp_path / "out"
+    publish(out)
+    before, stamps = digests(out), manifest(out)["pages"]
+    article = site["article"]
+    article.title_en = "Partner news, corrected"
+    article.save()
+
+    report = publish(out, only=["/en/news/partner-news/", "/en/news/?page=2"])
+
+    after = digests(out)
+    changed = {name for name in after if before.get(name) != after[name]} - {MANIFEST}
+    assert changed == {"en/news/partner-news/index.html"}
+    assert report.seen == 2 and report.deleted == 0
+    pages = manifest(out)["pages"]
+    assert set(pages) == set(stamps)
+    # The pages it did not look at keep their stamps: the next whole run renews the
+    # list pages and the other languages that show the old title.
+    assert pages["/ru/news/partner-news/"] == stamps["/ru/news/partner-news/"]
+    publish(out)
+    assert "Partner news, corrected" in (out / "ru/news/partner-news/index.html").read_text()
+    assert "Partner news, corrected" in (out / "en/news/index.html").read_text()
+
+
+def test_only_into_an_empty_folder_writes_those_pages_and_what_serves_them(site, tmp_path):
+    out = tmp_path / "out"
+    call_command("publish_static", str(out), "--only", "/en/", "/sitemap.xml")
+    assert set(manifest(out)["pages"]) == {"/en/", "/sitemap.xml"}
+    assert (out / "en/index.html").is_file() and (out / "sitemap.xml").is_file()
+    assert (out / "404.html").is_file() and (out / ".nginx/server.conf").is_file()
+    assert not (out / "ru/index.html").exists()
+
+
+@pytest.mark.parametrize("address", ["/en/search/?q=x", "https://example.org/en/", "en/news/"])
+def test_only_an_address_not_in_the_edition_is_one_line_error(site, tmp_path, address):
+    with pytest.raises(CommandError, match=r"not an address of the static edition$") as error:
+        call_command("publish_static", str(tmp_path / "out"), "--only", address)
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_out_that_is_a_file_is_one_line_error(db, tmp_path):
     taken = tmp_path / "taken"
     taken.write_text("")

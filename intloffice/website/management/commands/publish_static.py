@@ -20,10 +20,17 @@ class Command(BaseCommand):
             help="Render every page again, not only those whose content changed "
             "(after a deploy that changed templates or code).",
         )
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            metavar="ADDRESS",
+            help="Render only these addresses (such as /en/news/ or /en/news/?page=2), "
+            "following no link; every other file stays as it is.",
+        )
 
-    def handle(self, *args, out, all, **options):
+    def handle(self, *args, out, all, only, **options):
         try:
-            report = publish(Path(out), everything=all)
+            report = publish(Path(out), everything=all, only=only)
         except PublishError as error:
             raise CommandError(str(error)) from None
         except OSError as error:
