@@ -107,18 +107,23 @@ class PageMixin:
         None: the site's own description."""
         return None
 
+    def page_structured_data(self, context) -> list[dict]:
+        data = self.get_structured_data()
+        if len(trail := context["breadcrumbs"]) > 1:
+            data = [*data, structured_data.breadcrumbs(self.request, trail)]
+        return data
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trail = self.get_breadcrumbs()
-        data = self.get_structured_data()
-        if len(trail) > 1:
-            data = [*data, structured_data.breadcrumbs(self.request, trail)]
         context.update(
             section=self.section,
-            breadcrumbs=trail,
-            structured_data=data,
+            breadcrumbs=self.get_breadcrumbs(),
             content_languages=self.get_content_languages(),
-            page_description=self.get_description(),
+            # Computed when the template shows them (callables): not at all while the
+            # page's head is kept (``head_key``).
+            structured_data=lambda: self.page_structured_data(context),
+            page_description=self.get_description,
+            head_key="",
         )
         return context
 
@@ -174,6 +179,16 @@ class DetailPage(PageMixin):
             return written
         return [code for code in written if up_to_date(self.translations[code])]
 
+    def page_structured_data(self, context) -> list[dict]:
+        data = super().page_structured_data(context)
+        if self.translations is None:
+            return data
+        original, written = context["original_language"], context["content_languages"]
+        return [
+            structured_data.with_translations(self.request, item, original, written)
+            for item in data
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         translations = self.translations
@@ -183,10 +198,9 @@ class DetailPage(PageMixin):
             context["outdated_translation"] = outdated_translation(
                 self.object, self.title_field, summary
             )
-            context["structured_data"] = [
-                structured_data.with_translations(
-                    self.request, item, context["original_language"], context["content_languages"]
-                )
-                for item in context["structured_data"]
-            ]
+        # The head (title, description, links to the other languages, structured data)
+        # is the object's: kept with what the view read (base.html's {% remembered %}).
+        # Not with a query string: the page it names is not the object's alone.
+        if not self.request.GET:
+            context["head_key"] = f"{self.object._meta.label}:{self.object.pk}"
         return context

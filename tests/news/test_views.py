@@ -6,6 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from intloffice.core.audit import CommandLine
+from news import workflow
 from news.models import Article
 from tests.conftest import SEED_SLUG
 from tests.factories import (
@@ -132,14 +134,14 @@ def test_article_page_query_count_is_fixed(client, db, django_assert_max_num_que
         make_article(organizations=orgs[:1])
     # The first view after a change: the article, its tags, partners, people, events and
     # agreements, its translations' states, the generation's next scheduled publication,
-    # and the previous and next articles and the related ones before and after it. All but
-    # the article are then kept until what they show changes (news.views.page_parts).
+    # and the previous and next articles and the related ones before and after it. All
+    # are then kept until what they show changes (news.views.public_article).
     with django_assert_max_num_queries(6 + 1 + 4):
         response = client.get(f"/en/news/{article.slug}/")
     assert response.status_code == 200
     assert response.text.count('href="/en/people/') == count
-    # Every later view, in any language: the article.
-    with django_assert_max_num_queries(1):
+    # Every later view, in any language: none.
+    with django_assert_max_num_queries(0):
         response = client.get(f"/ru/news/{article.slug}/")
     assert response.text.count('href="/ru/people/') == count
     assert response.text.count('href="/ru/partners/agreements/') == count
@@ -329,3 +331,39 @@ def test_staff_never_get_a_kept_part(client, db, settings, admin_user):
     Article.objects.filter(pk=article.pk).update(title_en="Changed without a signal")
     client.force_login(admin_user)
     assert "Changed without a signal" in client.get(f"/en/news/{article.slug}/").text
+
+
+def test_an_article_pages_head_follows_its_title_and_links_in_every_language(
+    client, db, settings, django_assert_num_queries
+):
+    """With the page cache off, the article and its page's head (title, link previews,
+    structured data) are kept until they change: a reader's second view costs no query,
+    and an edit shows in the head of every language at once."""
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article(title_en="First title", title_ru="Первый", title_zh_hans="第一")
+    for code in LANGUAGES:
+        client.get(f"/{code}/news/{article.slug}/")
+    with django_assert_num_queries(0):
+        assert "First title" in client.get(f"/en/news/{article.slug}/").text
+    article.title_en, article.title_ru, article.title_zh_hans = "Second", "Второй", "第二"
+    article.save()
+    article.tags.add(make_tag(name_en="Summer school"))
+    for code, title in {"en": "Second", "ru": "Второй", "zh-hans": "第二"}.items():
+        html = client.get(f"/{code}/news/{article.slug}/").text
+        head = html.split("</head>")[0]
+        assert f"<title>{title} ·" in head
+        assert f'<meta property="og:title" content="{title}">' in head
+        assert f'"headline":"{title}"' in head
+        assert "First title" not in html and "Первый" not in html and "第一" not in html
+    assert 'content="Summer school"' in client.get(f"/en/news/{article.slug}/").text
+
+
+def test_a_draft_asked_for_is_not_kept_and_shows_once_published(client, db, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    draft = make_article(title_en="Not yet", status=Article.Status.DRAFT)
+    for _ in range(2):
+        assert client.get(f"/en/news/{draft.slug}/").status_code == 404
+    with workflow.acting(CommandLine("tests")):
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+    assert "Not yet" in client.get(f"/en/news/{draft.slug}/").text

@@ -482,20 +482,26 @@ def remembered(parser, token):
     or inside it changes (core.freshness.remember_fragment). With ``only``, what it reads
     itself is all it shows (menus, the footer): a block every page shares must not
     depend on what one page read. Readers only: staff and previews always get it
-    rendered. The block must not set variables used after it."""
+    rendered, and so does everyone where ``if condition`` (before ``only``) is false.
+    The block must not set variables used after it."""
     bits = token.split_contents()[1:]
     inherit = bits[-1:] != ["only"]
     bits = bits if inherit else bits[:-1]
-    if not bits:
-        raise template.TemplateSyntaxError("remembered needs a name")
+    condition = None
+    if len(bits) > 2 and bits[-2] == "if":
+        condition, bits = parser.compile_filter(bits[-1]), bits[:-2]
+    if not bits or "if" in bits:
+        raise template.TemplateSyntaxError("remembered needs a name (and one 'if' at the end)")
     nodelist = parser.parse(("endremembered",))
     parser.delete_first_token()
-    return RememberedNode(nodelist, [parser.compile_filter(bit) for bit in bits], inherit)
+    vary = [parser.compile_filter(bit) for bit in bits]
+    return RememberedNode(nodelist, vary, inherit, condition)
 
 
 class RememberedNode(template.Node):
-    def __init__(self, nodelist, vary, inherit: bool):
+    def __init__(self, nodelist, vary, inherit: bool, condition=None):
         self.nodelist, self.vary, self.inherit = nodelist, vary, inherit
+        self.condition = condition
 
     def render(self, context):
         request = context.get("request")
@@ -503,6 +509,8 @@ class RememberedNode(template.Node):
         if context.get("preview") or context.get("menus_known_only") or request is None:
             return self.nodelist.render(context)
         if not freshness.reader_request(request):
+            return self.nodelist.render(context)
+        if self.condition is not None and not self.condition.resolve(context):
             return self.nodelist.render(context)
         values = [str(value.resolve(context)) for value in self.vary]
         where = (get_language(), request.scheme, request.get_host(), values)
