@@ -141,13 +141,20 @@ def test_a_second_run_without_a_change_writes_nothing(site, tmp_path):
     assert digests(out) == before
 
 
-def test_an_edited_title_rewrites_its_pages_and_lists_but_not_unrelated_pages(site, tmp_path):
-    out = tmp_path / "out"
+def published_then_retitled(site, out: Path, title: str) -> tuple[dict, dict]:
+    """Publish into ``out``, then retitle the partner's article: the files' digests and
+    the manifest's pages before the edit."""
     publish(out)
     before, stamps = digests(out), manifest(out)["pages"]
     article = site["article"]
-    article.title_en = "Partner news, edited"
+    article.title_en = title
     article.save()
+    return before, stamps
+
+
+def test_an_edited_title_rewrites_its_pages_and_lists_but_not_unrelated_pages(site, tmp_path):
+    out = tmp_path / "out"
+    before, stamps = published_then_retitled(site, out, "Partner news, edited")
 
     report = publish(out)
 
@@ -198,11 +205,7 @@ def test_a_scheduled_article_appears_once_its_time_has_come(site, tmp_path):
 
 def test_only_some_addresses_renders_those_and_leaves_every_other_file(site, tmp_path):
     out = tmp_path / "out"
-    publish(out)
-    before, stamps = digests(out), manifest(out)["pages"]
-    article = site["article"]
-    article.title_en = "Partner news, corrected"
-    article.save()
+    before, stamps = published_then_retitled(site, out, "Partner news, corrected")
 
     report = publish(out, only=["/en/news/partner-news/", "/en/news/?page=2"])
 
