@@ -321,7 +321,9 @@ def test_a_hub_that_never_answers_does_not_hold_up_publishing(
 ):
     listener, address = silent_address()
     settings.INTLOFFICE_WEBSUB_HUB, settings.SITE_URL = address, HUB_SITE
-    monkeypatch.setattr(websub, "TIMEOUT_SECONDS", 0.5)
+    # Waiting on the hub would take its whole timeout: long beside a publish, even on a
+    # busy machine (a publish took 0.52 s there once, with the timeout at 0.5 s).
+    monkeypatch.setattr(websub, "TIMEOUT_SECONDS", 3)
     article = make_article(status=Article.Status.DRAFT)
     client.force_login(publisher)
     with listener:
@@ -333,6 +335,6 @@ def test_a_hub_that_never_answers_does_not_hold_up_publishing(
                 {**form_fields(page.text, "article_form"), "_transition": "publish"},
             )
         assert response.status_code == 302
-        assert time.monotonic() - started < 0.5  # the publisher never waits on the hub
+        assert time.monotonic() - started < 3  # the publisher never waits on the hub
         assert Article.objects.get(pk=article.pk).is_public()
         assert websub.wait()
